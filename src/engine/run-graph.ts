@@ -1,0 +1,68 @@
+/**
+ * The fp32 reference engine: runs a graph node by node with each op's `forward`. It is the oracle
+ * for every float-level check (passes, quantization error, distillation teacher), so it favours
+ * clarity; speed comes from the kernels the ops call.
+ */
+import { ModelError, describeNode } from '../errors.js';
+import type { Graph, Node } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
+import { resolveAttrs, type AttrsOf, type AttrSchema } from '../ops/op-def.js';
+import { opOf } from '../ops/registry.js';
+import { applyActivation } from './fused-activation.js';
+
+const resolvedAttrs = new WeakMap<Node, AttrsOf<AttrSchema>>();
+
+/** Runs one node on concrete inputs (undefined for an absent optional input). */
+export function runNode(node: Node, inputs: (Tensor | undefined)[]): Tensor[] {
+  const op = opOf(node);
+  if (!op) throw new ModelError(`${describeNode(node)}: unsupported op`);
+  let attrs = resolvedAttrs.get(node);
+  if (!attrs) {
+    attrs = resolveAttrs(op.attrs, node);
+    resolvedAttrs.set(node, attrs);
+  }
+  const outputs = op.forward(inputs, attrs, node);
+  if (node.activation) outputs[0] = applyActivation(outputs[0]!, node.activation);
+  return outputs;
+}
+
+export interface RunOptions {
+  /** Keep every intermediate value in the result, not only the graph outputs. */
+  keepAll?: boolean;
+}
+
+/**
+ * Runs the graph on `feeds` (graph input name -> tensor). Returns the graph outputs (and every
+ * intermediate value with keepAll). Intermediate values are dropped after their last reader.
+ */
+export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+  const values = new Map<string, Tensor>(graph.initializers);
+  for (const input of graph.inputs) {
+    const t = feeds[input.name];
+    if (!t) throw new ModelError(`no value given for graph input "${input.name}"`);
+    values.set(input.name, t);
+  }
+
+  const lastUse = new Map<string, number>();
+  graph.nodes.forEach((n, i) => n.inputs.forEach((name) => lastUse.set(name, i)));
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+
+  graph.nodes.forEach((node, i) => {
+    const inputs = node.inputs.map((name) => {
+      if (name === '') return undefined;
+      const t = values.get(name);
+      if (!t) throw new ModelError(`${describeNode(node)} reads "${name}" before it is computed`);
+      return t;
+    });
+    const results = runNode(node, inputs);
+    node.outputs.forEach((name, k) => name !== '' && values.set(name, results[k]!));
+    if (!options.keepAll) {
+      for (const name of node.inputs) {
+        if (lastUse.get(name) === i && !outputs.has(name) && !graph.initializers.has(name)) values.delete(name);
+      }
+    }
+  });
+
+  if (options.keepAll) return values;
+  return new Map(graph.outputs.map((o) => [o.name, values.get(o.name)!]));
+}

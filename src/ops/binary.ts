@@ -1,0 +1,73 @@
+/**
+ * Elementwise binary ops with broadcasting: Add, Sub, Mul, Div, Pow, and the variadic Max, Min.
+ * Integer dtypes compute exactly and wrap/truncate like onnxruntime (Div truncates toward zero).
+ */
+import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
+import { castScalar, isFloatType, makeTensor, type DType, type Tensor, type ValueType } from '../ir/tensor.js';
+import { defineOp, opError, type OpDef } from './op-def.js';
+import type { Node } from '../ir/graph.js';
+
+type Fn = (x: number, y: number) => number;
+
+function outputType(inputs: (ValueType | undefined)[], node: Node): ValueType {
+  const present = inputs.filter((v): v is ValueType => v !== undefined);
+  const shape = broadcastShapes(...present.map((v) => v.shape));
+  if (!shape) throw opError(node, `inputs of shapes ${present.map((v) => `[${v.shape}]`).join(', ')} do not broadcast`);
+  return { dtype: present[0]!.dtype, shape };
+}
+
+/** Applies f pairwise left to right over all inputs (variadic ops fold this way). */
+function compute(inputs: (Tensor | undefined)[], node: Node, f: Fn): Tensor {
+  const present = inputs.filter((t): t is Tensor => t !== undefined);
+  const { dtype, shape } = outputType(present, node);
+  const exact = isFloatType(dtype) ? f : (x: number, y: number) => castScalar(dtype, f(x, y));
+  let acc = present[0]!;
+  for (const next of present.slice(1)) {
+    const accShape = broadcastShapes(acc.shape, next.shape)!;
+    const out = makeTensor(dtype, accShape);
+    broadcastBinary(acc.data, acc.shape, next.data, next.shape, accShape, out.data, exact);
+    acc = out;
+  }
+  if (present.length === 1 || acc.shape.length !== shape.length) return broadcastTo(acc, shape, dtype);
+  return acc;
+}
+
+function broadcastTo(t: Tensor, shape: readonly number[], dtype: DType): Tensor {
+  const out = makeTensor(dtype, shape);
+  broadcastBinary(t.data, t.shape, [0], [], shape, out.data, (x) => x);
+  return out;
+}
+
+function binary(type: string, f: Fn, intF: Fn = f): OpDef {
+  return defineOp({
+    type,
+    attrs: {},
+    inputs: { min: 2, max: 2 },
+    outputs: { min: 1, max: 1 },
+    inferTypes: (inputs, _a, node) => [outputType(inputs, node)],
+    forward: (inputs, _a, node) => [compute(inputs, node, isFloatType(inputs[0]!.dtype) ? f : intF)],
+  });
+}
+
+function variadic(type: string, f: Fn): OpDef {
+  return defineOp({
+    type,
+    attrs: {},
+    inputs: { min: 1, max: Infinity },
+    outputs: { min: 1, max: 1 },
+    inferTypes: (inputs, _a, node) => [outputType(inputs, node)],
+    forward: (inputs, _a, node) => [compute(inputs, node, f)],
+  });
+}
+
+/** Float32 results are rounded once per op, as onnxruntime's float kernels do. */
+const f32 = Math.fround;
+
+export const Add = binary('Add', (x, y) => f32(x + y), (x, y) => x + y);
+export const Sub = binary('Sub', (x, y) => f32(x - y), (x, y) => x - y);
+export const Mul = binary('Mul', (x, y) => f32(x * y), (x, y) => x * y);
+export const Div = binary('Div', (x, y) => f32(x / y), (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));
+export const Pow = binary('Pow', (x, y) => f32(Math.pow(x, y)), (x, y) => Math.pow(x, y));
+// NaN propagates through Max/Min, as in onnxruntime.
+export const Max = variadic('Max', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x > y ? x : y));
+export const Min = variadic('Min', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x < y ? x : y));
