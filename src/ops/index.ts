@@ -4,7 +4,9 @@
  */
 import type { OpDef } from './op-def.js';
 import * as binary from './binary.js';
+import * as channelAffine from './channel-affine.js';
 
 export const ALL_OPS: OpDef[] = [
   ...Object.values(binary),
+  ...Object.values(channelAffine),
 ];
