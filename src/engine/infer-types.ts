@@ -39,7 +39,9 @@ export function inferTypes(graph: Graph): Map<string, Tensor> {
       const t = outTypes[i];
       if (!t) throw new ModelError(`${describeNode(node)} has an output "${name}" that the op does not produce`);
       checkSize(node, name, t);
-      graph.types.set(name, t);
+      graph.types.set(name, { dtype: t.dtype, shape: t.shape });
+      // Ops whose output is known from types alone (Shape, Constant) hand the value along.
+      if (t.value) known.set(name, t.value);
     });
 
     const allKnown = inputs.every((v) => v === undefined || v.value !== undefined);
@@ -53,7 +55,7 @@ export function inferTypes(graph: Graph): Map<string, Tensor> {
 }
 
 /** Output types of one node. */
-export function inferNode(node: Node, inputs: (KnownValue | undefined)[]): ValueType[] {
+export function inferNode(node: Node, inputs: (KnownValue | undefined)[]): KnownValue[] {
   const op = opOf(node);
   if (!op) throw new ModelError(`${describeNode(node)}: unsupported op${node.domain ? ` in domain "${node.domain}"` : ''}`);
   const present = inputs.length;

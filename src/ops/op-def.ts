@@ -69,9 +69,10 @@ export interface OpDef<S extends AttrSchema = AttrSchema> {
   outputs: { min: number; max: number };
   /**
    * Output types. `inputs[i]` is undefined for an absent optional input; `value` is set on an input
-   * whose contents are known before running (initializers, folded constants).
+   * whose contents are known before running (initializers, folded constants). An op whose output
+   * is known from types and attributes alone (Shape, Constant) may return it as `value`.
    */
-  inferTypes(inputs: (KnownValue | undefined)[], attrs: AttrsOf<S>, node: Node): ValueType[];
+  inferTypes(inputs: (KnownValue | undefined)[], attrs: AttrsOf<S>, node: Node): KnownValue[];
   /** The fp32 reference. `inputs[i]` is undefined for an absent optional input. */
   forward(inputs: (Tensor | undefined)[], attrs: AttrsOf<S>, node: Node): Tensor[];
   /** Multiply-accumulates for one run; ops without arithmetic worth counting leave it out. */

@@ -1,0 +1,132 @@
+/**
+ * Activations with attributes or extra inputs: LeakyRelu, Elu, Selu, Celu, ThresholdedRelu,
+ * HardSigmoid, HardSwish, PRelu (a slope tensor broadcast to the input) and Clip (min and max as
+ * optional scalar inputs, the opset-11+ form). ONNX float attributes are float32, so they are
+ * rounded to float32 before use, exactly as onnxruntime sees them.
+ */
+import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
+import { makeTensor } from '../ir/tensor.js';
+import { checkDType, checkSameDType, mapTensor, rounderFor } from './elementwise.js';
+import { attr, defineOp, opError } from './op-def.js';
+import { scalarOf } from './shape-args.js';
+
+const f32 = Math.fround;
+const sameType = { inputs: { min: 1, max: 1 }, outputs: { min: 1, max: 1 } };
+
+export const LeakyRelu = defineOp({
+  type: 'LeakyRelu',
+  attrs: { alpha: attr.float(0.01) },
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v < 0 ? f32(alpha) * v : v))],
+});
+
+export const Elu = defineOp({
+  type: 'Elu',
+  attrs: { alpha: attr.float(1) },
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v < 0 ? f32(alpha) * Math.expm1(v) : v))],
+});
+
+export const Selu = defineOp({
+  type: 'Selu',
+  attrs: { alpha: attr.float(1.67326319217681884765625), gamma: attr.float(1.05070102214813232421875) },
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x], { alpha, gamma }) => {
+    const [a, g] = [f32(alpha), f32(gamma)];
+    return [mapTensor(x!, (v) => (v > 0 ? g * v : g * a * Math.expm1(v)))];
+  },
+});
+
+export const Celu = defineOp({
+  type: 'Celu',
+  attrs: { alpha: attr.float(1) },
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x], { alpha }) => {
+    const a = f32(alpha);
+    return [mapTensor(x!, (v) => Math.max(0, v) + Math.min(0, a * Math.expm1(v / a)))];
+  },
+});
+
+export const ThresholdedRelu = defineOp({
+  type: 'ThresholdedRelu',
+  attrs: { alpha: attr.float(1) },
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v > f32(alpha) ? v : 0))],
+});
+
+/** max(0, min(1, alpha * x + beta)), the piecewise-linear sigmoid. */
+function hardSigmoid(v: number, alpha: number, beta: number): number {
+  return Math.max(0, Math.min(1, f32(f32(alpha * v) + beta)));
+}
+
+export const HardSigmoid = defineOp({
+  type: 'HardSigmoid',
+  attrs: { alpha: attr.float(0.2), beta: attr.float(0.5) },
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x], { alpha, beta }) => [mapTensor(x!, (v) => hardSigmoid(v, f32(alpha), f32(beta)))],
+});
+
+/** x * HardSigmoid(x) with alpha 1/6, beta 0.5 (MobileNetV3's h-swish). */
+export const HardSwish = defineOp({
+  type: 'HardSwish',
+  attrs: {},
+  ...sameType,
+  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  forward: ([x]) => [mapTensor(x!, (v) => v * hardSigmoid(v, f32(1 / 6), 0.5))],
+});
+
+/** x where x >= 0, slope * x elsewhere; the slope broadcasts to x (one direction only). */
+export const PRelu = defineOp({
+  type: 'PRelu',
+  attrs: {},
+  inputs: { min: 2, max: 2 },
+  outputs: { min: 1, max: 1 },
+  inferTypes: ([x, slope], _a, node) => {
+    checkDType(node, x!.dtype, 'signed');
+    checkSameDType(node, [x, slope]);
+    const shape = broadcastShapes(x!.shape, slope!.shape);
+    if (!shape || shape.length !== x!.shape.length || shape.some((d, i) => d !== x!.shape[i])) {
+      throw opError(node, `slope of shape [${slope!.shape}] does not broadcast to input shape [${x!.shape}]`);
+    }
+    return [{ dtype: x!.dtype, shape: [...x!.shape] }];
+  },
+  forward: ([x, slope]) => {
+    const out = makeTensor(x!.dtype, x!.shape);
+    const round = rounderFor(x!.dtype);
+    broadcastBinary(x!.data, x!.shape, slope!.data, slope!.shape, x!.shape, out.data, (v, s) => (v < 0 ? round(s * v) : v));
+    return [out];
+  },
+});
+
+/**
+ * Clamps to [min, max]; an absent bound does not clamp. NaN passes through, and when min > max
+ * every element becomes max, as the spec and onnxruntime's max-then-min order give.
+ */
+export const Clip = defineOp({
+  type: 'Clip',
+  attrs: {},
+  inputs: { min: 1, max: 3 },
+  outputs: { min: 1, max: 1 },
+  inferTypes: ([x, lo, hi], _a, node) => {
+    checkDType(node, x!.dtype, 'numeric');
+    checkSameDType(node, [x, lo, hi]);
+    for (const [bound, what] of [[lo, 'min'], [hi, 'max']] as const) {
+      if (bound && bound.shape.reduce((a, b) => a * b, 1) !== 1) throw opError(node, `${what} should be a scalar, got shape [${bound.shape}]`);
+    }
+    return [{ dtype: x!.dtype, shape: [...x!.shape] }];
+  },
+  forward: ([x, lo, hi], _a, node) => {
+    const min = lo ? scalarOf(lo, node, 'min') : -Infinity;
+    const max = hi ? scalarOf(hi, node, 'max') : Infinity;
+    return [mapTensor(x!, (v) => {
+      const y = v < min ? min : v;
+      return y > max ? max : y;
+    })];
+  },
+});

@@ -1,0 +1,65 @@
+/**
+ * Cast (to: an ONNX TensorProto data type) and CastLike (to the dtype of a second input), for
+ * every dtype edgec carries. Float to integer truncates toward zero and wraps out-of-range values
+ * (what onnxruntime's static_cast does on the platforms we target); to bool is "not zero" (NaN is
+ * true, as in C++); to float16 rounds to half precision, ties to even, overflowing to infinity.
+ * The spec's saturate attribute only concerns float8 types, which edgec does not carry.
+ */
+import type { Node } from '../ir/graph.js';
+import { roundToFloat16 } from '../kernels/special-functions.js';
+import { castScalar, makeTensor, type DType, type Tensor } from '../ir/tensor.js';
+import { attr, defineOp, opError } from './op-def.js';
+
+/** ONNX TensorProto.DataType codes of the dtypes edgec carries. */
+const ONNX_DTYPE: Record<number, DType> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+};
+
+function targetType(to: number | undefined, node: Node): DType {
+  if (to === undefined) throw opError(node, 'the "to" attribute is required');
+  const dtype = ONNX_DTYPE[to];
+  if (!dtype) throw opError(node, `cannot cast to ONNX data type ${to} (edgec has no string, complex, bfloat16 or float8 tensors)`);
+  return dtype;
+}
+
+function castTensor(x: Tensor, to: DType): Tensor {
+  const out = makeTensor(to, x.shape);
+  const src = x.data;
+  const dst = out.data;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]!;
+    if (to === 'bool') dst[i] = v !== 0 ? 1 : 0;
+    else if (to === 'float16') dst[i] = roundToFloat16(v);
+    else dst[i] = castScalar(to, v);
+  }
+  return out;
+}
+
+export const Cast = defineOp({
+  type: 'Cast',
+  attrs: { to: attr.int(), saturate: attr.int(1) },
+  inputs: { min: 1, max: 1 },
+  outputs: { min: 1, max: 1 },
+  inferTypes: ([x], { to }, node) => [{ dtype: targetType(to, node), shape: [...x!.shape] }],
+  forward: ([x], { to }, node) => [castTensor(x!, targetType(to, node))],
+});
+
+export const CastLike = defineOp({
+  type: 'CastLike',
+  attrs: { saturate: attr.int(1) },
+  inputs: { min: 2, max: 2 },
+  outputs: { min: 1, max: 1 },
+  inferTypes: ([x, like]) => [{ dtype: like!.dtype, shape: [...x!.shape] }],
+  forward: ([x, like]) => [castTensor(x!, like!.dtype)],
+});
