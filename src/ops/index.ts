@@ -4,6 +4,7 @@
  */
 import type { OpDef } from './op-def.js';
 import * as binary from './binary.js';
+import * as channelAffine from './channel-affine.js';
 import * as activation from './activation.js';
 import * as cast from './cast.js';
 import * as compare from './compare.js';
@@ -20,7 +21,6 @@ import * as slice from './slice.js';
 import * as split from './split.js';
 import * as transpose from './transpose.js';
 import * as unary from './unary.js';
-import * as channelAffine from './channel-affine.js';
 
 export const ALL_OPS: OpDef[] = [
   ...Object.values(binary),
