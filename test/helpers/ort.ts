@@ -1,6 +1,7 @@
 /** Runs model bytes in onnxruntime-node, the reference no one here wrote, with edgec tensors. */
 import ort from 'onnxruntime-node';
 import { makeTensor, type DType, type Tensor } from '../../src/ir/tensor.js';
+import { floatToHalf, halfToFloat } from '../../src/onnx/float16.js';
 
 const ORT_TYPE: Partial<Record<DType, ort.Tensor.Type>> = {
   float32: 'float32',
@@ -10,6 +11,11 @@ const ORT_TYPE: Partial<Record<DType, ort.Tensor.Type>> = {
   int8: 'int8',
   uint8: 'uint8',
   bool: 'bool',
+  int16: 'int16',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  float16: 'float16',
 };
 
 function toOrt(t: Tensor): ort.Tensor {
@@ -29,6 +35,16 @@ function toOrt(t: Tensor): ort.Tensor {
       return new ort.Tensor('int8', Int8Array.from(t.data), dims);
     case 'uint8':
       return new ort.Tensor('uint8', Uint8Array.from(t.data), dims);
+    case 'int16':
+      return new ort.Tensor('int16', Int16Array.from(t.data), dims);
+    case 'uint16':
+      return new ort.Tensor('uint16', Uint16Array.from(t.data), dims);
+    case 'uint32':
+      return new ort.Tensor('uint32', Uint32Array.from(t.data), dims);
+    case 'uint64':
+      return new ort.Tensor('uint64', BigUint64Array.from(t.data, (v) => BigInt(v)), dims);
+    case 'float16':
+      return new ort.Tensor('float16', Uint16Array.from(t.data, floatToHalf), dims);
     default:
       return new ort.Tensor('bool', Uint8Array.from(t.data), dims);
   }
@@ -37,6 +53,8 @@ function toOrt(t: Tensor): ort.Tensor {
 function fromOrt(t: ort.Tensor): Tensor {
   const dtype = (Object.entries(ORT_TYPE).find(([, v]) => v === t.type)?.[0] ?? 'float32') as DType;
   const data = t.data as ArrayLike<number | bigint>;
+  // onnxruntime hands float16 back as raw 16-bit patterns.
+  if (dtype === 'float16') return makeTensor(dtype, t.dims, Array.from(data, (v) => halfToFloat(Number(v))));
   return makeTensor(dtype, t.dims, Array.from(data, (v) => Number(v)));
 }
 
