@@ -1,8 +1,9 @@
 /**
  * Cast (to: an ONNX TensorProto data type) and CastLike (to the dtype of a second input), for
  * every dtype edgec carries. Float to integer truncates toward zero and wraps out-of-range values
- * (what onnxruntime's static_cast does on the platforms we target); to bool is "not zero" (NaN is
- * true, as in C++); to float16 rounds to half precision, ties to even, overflowing to infinity.
+ * (what onnxruntime's static_cast does on the platforms we target, uint64 included); to bool is
+ * "not zero" (NaN is true, as in C++); to float16 rounds to half precision, ties to even,
+ * overflowing to infinity.
  * The spec's saturate attribute only concerns float8 types, which edgec does not carry.
  */
 import type { Node } from '../ir/graph.js';
@@ -41,6 +42,9 @@ function castTensor(x: Tensor, to: DType): Tensor {
     const v = src[i]!;
     if (to === 'bool') dst[i] = v !== 0 ? 1 : 0;
     else if (to === 'float16') dst[i] = roundToFloat16(v);
+    // Negative values wrap modulo 2^64 as in C++ (castScalar keeps uint64 unwrapped); the result is
+    // as close as a double gets, which is all a Float64Array holds.
+    else if (to === 'uint64') dst[i] = v < 0 && Number.isFinite(v) ? Math.trunc(v) + 2 ** 64 : castScalar(to, v);
     else dst[i] = castScalar(to, v);
   }
   return out;
