@@ -1,0 +1,27 @@
+/** Runs the real CLI (`node bin/edgec.js`, built by test/global-setup.ts) as a user or CI would. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runEdgec(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, ['bin/edgec.js', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** True when a CLI error is the one-line kind users should see (no stack trace). */
+export function isOneLineError(stderr: string): boolean {
+  const lines = stderr.trim().split('\n');
+  return lines.length === 1 && lines[0]!.startsWith('edgec: error: ') && !/\n\s+at /.test(stderr);
+}
