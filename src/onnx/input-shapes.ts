@@ -83,7 +83,8 @@ function bindShape(declared: DeclaredShape, override: number[] | undefined, name
     });
     return [...override];
   }
-  const hint = `give its shape with ${FLAG} ${name}=${(declared ?? [1, 3, 32, 32]).map((d) => d ?? 'N').join('x')}`;
+  const example = declared ? declared.map((d, i) => d ?? (i === 0 ? 1 : 'N')).join('x') : '1x3x32x32';
+  const hint = `give its shape with ${FLAG} ${name}=${example}`;
   if (!declared) throw new ModelError(`${label} has no declared shape; ${hint}`);
   return declared.map((d, i) => {
     if (d !== undefined) return d;

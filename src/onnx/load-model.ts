@@ -57,6 +57,16 @@ function readModelFile(path: string): Uint8Array {
 }
 
 export function decodeModel(bytes: Uint8Array, options: DecodeOptions): Graph {
+  try {
+    return decodeGraph(bytes, options);
+  } catch (e) {
+    // Errors from shared code (toposort, graph helpers) name the node; add the file they are in.
+    if (e instanceof ModelError && !e.message.includes(options.source)) throw new ModelError(`${options.source}: ${e.message}`);
+    throw e;
+  }
+}
+
+function decodeGraph(bytes: Uint8Array, options: DecodeOptions): Graph {
   const { source } = options;
   const ctx: TensorContext = { source, ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}) };
   const model = parseModelProto(bytes, source);
@@ -94,7 +104,8 @@ function parseModelProto(bytes: Uint8Array, source: string): ModelProto {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
     // protobufjs reports truncation and garbage as plain Errors (or a RangeError for deep nesting).
-    throw invalid(`${e instanceof Error ? e.message : String(e)}`.split('\n')[0]!);
+    const detail = `${e instanceof Error ? e.message : String(e)}`.split('\n')[0]!;
+    throw invalid(`the protobuf data is truncated or corrupt (${detail})`);
   }
   if (!model.graph) throw invalid('it has no graph');
   if (!toInt(model.irVersion)) throw invalid('it has no IR version');
