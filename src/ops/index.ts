@@ -21,6 +21,17 @@ import * as slice from './slice.js';
 import * as split from './split.js';
 import * as transpose from './transpose.js';
 import * as unary from './unary.js';
+import * as batchNorm from './batch-norm.js';
+import * as conv from './conv.js';
+import * as convTranspose from './conv-transpose.js';
+import * as depthToSpace from './depth-to-space.js';
+import * as gemm from './gemm.js';
+import * as globalPool from './global-pool.js';
+import * as layerNorm from './layer-norm.js';
+import * as matmul from './matmul.js';
+import * as pool from './pool.js';
+import * as resize from './resize.js';
+import * as softmax from './softmax.js';
 
 export const ALL_OPS: OpDef[] = [
   ...Object.values(binary),
@@ -41,4 +52,15 @@ export const ALL_OPS: OpDef[] = [
   ...Object.values(split),
   ...Object.values(transpose),
   ...Object.values(unary),
+  ...Object.values(batchNorm),
+  ...Object.values(conv),
+  ...Object.values(convTranspose),
+  ...Object.values(depthToSpace),
+  ...Object.values(gemm),
+  ...Object.values(globalPool),
+  ...Object.values(layerNorm),
+  ...Object.values(matmul),
+  ...Object.values(pool),
+  ...Object.values(resize),
+  ...Object.values(softmax),
 ];

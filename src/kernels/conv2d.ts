@@ -1,0 +1,200 @@
+/**
+ * 2-D convolution (1-D is the same with height 1) over flat NCHW Float32Arrays.
+ *
+ * - `conv2dForward` is the fast path: a direct loop for depthwise convs (one input channel per
+ *   group, where im2col would only copy), otherwise im2col then the blocked GEMM of gemm.ts, per
+ *   image and group. A 1x1 stride-1 unpadded conv skips im2col: the input already is the matrix.
+ * - `conv2dReference` is the obvious seven-deep loop, the oracle the fast path is tested against.
+ *
+ * Pure functions with explicit sizes and no graph types, so a WebAssembly SIMD kernel can take the
+ * place of either behind the same signature.
+ */
+import { matmulForward } from './gemm.js';
+
+/** The geometry of one convolution. Output sizes are the caller's (see ops/window-geometry.ts). */
+export interface Conv2dShape {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  outHeight: number;
+  outWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  /** Pads before the first row/column; pads after are implied by the output size. */
+  padTop: number;
+  padLeft: number;
+  groups: number;
+}
+
+/**
+ * out (N, M, oH, oW) = conv(input (N, C, H, W), weight (M, C/groups, kH, kW)) + bias (M).
+ * `bias` may be undefined (no bias).
+ */
+export function conv2dForward(
+  out: Float32Array,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | undefined,
+  s: Conv2dShape,
+): void {
+  if (s.inChannels === s.groups) {
+    depthwiseConv2d(out, input, weight, bias, s);
+    return;
+  }
+  const groupIn = s.inChannels / s.groups;
+  const groupOut = s.outChannels / s.groups;
+  const depth = groupIn * s.kernelHeight * s.kernelWidth; // K of the GEMM
+  const pixels = s.outHeight * s.outWidth; // N of the GEMM
+  const inPlane = s.inHeight * s.inWidth;
+  const pointwise =
+    s.kernelHeight === 1 && s.kernelWidth === 1 && s.strideHeight === 1 && s.strideWidth === 1 &&
+    s.padTop === 0 && s.padLeft === 0 && s.outHeight === s.inHeight && s.outWidth === s.inWidth;
+  const col = pointwise ? undefined : new Float32Array(depth * pixels);
+
+  for (let n = 0; n < s.batch; n++) {
+    for (let g = 0; g < s.groups; g++) {
+      const inStart = (n * s.inChannels + g * groupIn) * inPlane;
+      const groupInput = input.subarray(inStart, inStart + groupIn * inPlane);
+      let matrix = groupInput;
+      if (col) {
+        im2col(col, groupInput, groupIn, s);
+        matrix = col;
+      }
+      const outStart = (n * s.outChannels + g * groupOut) * pixels;
+      const groupWeight = weight.subarray(g * groupOut * depth, (g + 1) * groupOut * depth);
+      // out (groupOut, pixels) = weight (groupOut, depth) @ col (depth, pixels)
+      matmulForward(out.subarray(outStart, outStart + groupOut * pixels), groupWeight, matrix, groupOut, pixels, depth);
+    }
+  }
+  if (bias) addChannelBias(out, bias, s.batch, s.outChannels, pixels);
+}
+
+/**
+ * col (C*kH*kW, oH*oW): row (c, kh, kw) holds the input pixels that kernel tap meets at each
+ * output position, zero where the tap falls in the padding. input is (C, H, W).
+ */
+function im2col(col: Float32Array, input: Float32Array, channels: number, s: Conv2dShape): void {
+  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = s;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const plane = c * H * W;
+    for (let kh = 0; kh < s.kernelHeight; kh++) {
+      for (let kw = 0; kw < s.kernelWidth; kw++, row++) {
+        const base = row * oH * oW;
+        const iwOffset = kw * s.dilationWidth - s.padLeft;
+        // Output columns whose tap lands inside the row: iwOffset + ow * stride in [0, W).
+        const owLo = Math.min(oW, Math.max(0, Math.ceil(-iwOffset / s.strideWidth)));
+        const owHi = Math.max(owLo, Math.min(oW, Math.floor((W - 1 - iwOffset) / s.strideWidth) + 1));
+        for (let oh = 0; oh < oH; oh++) {
+          const ih = oh * s.strideHeight - s.padTop + kh * s.dilationHeight;
+          const dst = base + oh * oW;
+          if (ih < 0 || ih >= H) {
+            col.fill(0, dst, dst + oW);
+            continue;
+          }
+          col.fill(0, dst, dst + owLo);
+          const src = plane + ih * W + iwOffset;
+          for (let ow = owLo; ow < owHi; ow++) col[dst + ow] = input[src + ow * s.strideWidth]!;
+          col.fill(0, dst + owHi, dst + oW);
+        }
+      }
+    }
+  }
+}
+
+/** Depthwise (C/groups == 1): each output channel m reads input channel m / (M/groups). */
+function depthwiseConv2d(
+  out: Float32Array,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | undefined,
+  s: Conv2dShape,
+): void {
+  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, kernelHeight: kH, kernelWidth: kW } = s;
+  const multiplier = s.outChannels / s.groups;
+  // Per output column, the kernel columns that land inside the input (same for every row).
+  const kwLo = new Int32Array(oW);
+  const kwHi = new Int32Array(oW);
+  for (let ow = 0; ow < oW; ow++) {
+    const iw0 = ow * s.strideWidth - s.padLeft;
+    kwLo[ow] = Math.min(kW, Math.max(0, Math.ceil(-iw0 / s.dilationWidth)));
+    kwHi[ow] = Math.max(kwLo[ow]!, Math.min(kW, Math.floor((W - 1 - iw0) / s.dilationWidth) + 1));
+  }
+  for (let n = 0; n < s.batch; n++) {
+    for (let m = 0; m < s.outChannels; m++) {
+      const inPlane = (n * s.inChannels + Math.floor(m / multiplier)) * H * W;
+      const outPlane = (n * s.outChannels + m) * oH * oW;
+      const taps = m * kH * kW;
+      const b = bias ? bias[m]! : 0;
+      for (let oh = 0; oh < oH; oh++) {
+        const ih0 = oh * s.strideHeight - s.padTop;
+        const khLo = Math.min(kH, Math.max(0, Math.ceil(-ih0 / s.dilationHeight)));
+        const khHi = Math.max(khLo, Math.min(kH, Math.floor((H - 1 - ih0) / s.dilationHeight) + 1));
+        for (let ow = 0; ow < oW; ow++) {
+          const iw0 = ow * s.strideWidth - s.padLeft;
+          const lo = kwLo[ow]!;
+          const hi = kwHi[ow]!;
+          let sum = b;
+          for (let kh = khLo; kh < khHi; kh++) {
+            const rowIn = inPlane + (ih0 + kh * s.dilationHeight) * W + iw0;
+            const rowW = taps + kh * kW;
+            for (let kw = lo; kw < hi; kw++) sum += input[rowIn + kw * s.dilationWidth]! * weight[rowW + kw]!;
+          }
+          out[outPlane + oh * oW + ow] = sum;
+        }
+      }
+    }
+  }
+}
+
+/** out (N, C, P) += bias (C) broadcast over the P pixels of each channel. */
+export function addChannelBias(out: Float32Array, bias: Float32Array, batch: number, channels: number, pixels: number): void {
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      const b = bias[c]!;
+      const start = (n * channels + c) * pixels;
+      for (let p = start; p < start + pixels; p++) out[p]! += b;
+    }
+  }
+}
+
+/** The definition, loop for loop: every output is a sum over (c, kh, kw) with bounds checks. */
+export function conv2dReference(
+  out: Float32Array,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | undefined,
+  s: Conv2dShape,
+): void {
+  const groupIn = s.inChannels / s.groups;
+  const groupOut = s.outChannels / s.groups;
+  for (let n = 0; n < s.batch; n++) {
+    for (let m = 0; m < s.outChannels; m++) {
+      const g = Math.floor(m / groupOut);
+      for (let oh = 0; oh < s.outHeight; oh++) {
+        for (let ow = 0; ow < s.outWidth; ow++) {
+          let sum = bias ? bias[m]! : 0;
+          for (let c = 0; c < groupIn; c++) {
+            for (let kh = 0; kh < s.kernelHeight; kh++) {
+              for (let kw = 0; kw < s.kernelWidth; kw++) {
+                const ih = oh * s.strideHeight - s.padTop + kh * s.dilationHeight;
+                const iw = ow * s.strideWidth - s.padLeft + kw * s.dilationWidth;
+                if (ih < 0 || ih >= s.inHeight || iw < 0 || iw >= s.inWidth) continue;
+                const x = input[((n * s.inChannels + g * groupIn + c) * s.inHeight + ih) * s.inWidth + iw]!;
+                const w = weight[((m * groupIn + c) * s.kernelHeight + kh) * s.kernelWidth + kw]!;
+                sum += x * w;
+              }
+            }
+          }
+          out[((n * s.outChannels + m) * s.outHeight + oh) * s.outWidth + ow] = sum;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Conv, 1-D and 2-D: X (N, C, [H,] W), W (M, C/group, [kH,] kW), optional B (M). Groups (depthwise
+ * included), strides, dilations, explicit pads and every auto_pad. A 1-D conv runs as a 2-D one of
+ * height 1. MACs: output elements x C/group x kernel size (the MLPerf Tiny convention).
+ */
+import type { Node } from '../ir/graph.js';
+import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
+import { conv2dForward, type Conv2dShape } from '../kernels/conv2d.js';
+import { floatData, requireFloat, requireRank, requireVector } from './nn-checks.js';
+import { attr, defineOp, opError } from './op-def.js';
+import { checkKernelShape, conv2dShapeOf, slidingWindow, type Window } from './window-geometry.js';
+
+const convAttrs = {
+  auto_pad: attr.string('NOTSET'),
+  dilations: attr.ints(),
+  group: attr.int(1),
+  kernel_shape: attr.ints(),
+  pads: attr.ints(),
+  strides: attr.ints(),
+};
+type ConvAttrs = { [K in keyof typeof convAttrs]: (typeof convAttrs)[K]['default'] };
+
+export interface ConvGeometry {
+  window: Window;
+  outShape: number[];
+  kernel: Conv2dShape;
+}
+
+function convGeometry(node: Node, x: ValueType, w: ValueType, b: ValueType | undefined, a: ConvAttrs): ConvGeometry {
+  requireFloat(node, x, 'input X');
+  requireFloat(node, w, 'weight W');
+  requireRank(node, x, [3, 4], 'input X (N, C, [H,] W)');
+  if (w.shape.length !== x.shape.length) {
+    throw opError(node, `weight W has rank ${w.shape.length}, input X has rank ${x.shape.length}`);
+  }
+  const [batch, channels] = x.shape as [number, number];
+  const [outChannels, groupChannels] = w.shape as [number, number];
+  const group = a.group;
+  if (!Number.isInteger(group) || group < 1 || channels % group !== 0 || outChannels % group !== 0) {
+    throw opError(node, `group ${group} must divide input channels (${channels}) and output channels (${outChannels})`);
+  }
+  if (groupChannels * group !== channels) {
+    throw opError(node, `weight W expects ${groupChannels * group} input channels (${groupChannels} x group ${group}), input X has ${channels}`);
+  }
+  if (b) {
+    requireFloat(node, b, 'bias B');
+    requireVector(node, b, outChannels, 'bias B');
+  }
+  const kernel = w.shape.slice(2);
+  checkKernelShape(node, a.kernel_shape, kernel);
+  const inSpatial = x.shape.slice(2);
+  const window = slidingWindow(node, inSpatial, {
+    kernel,
+    strides: a.strides,
+    dilations: a.dilations,
+    pads: a.pads,
+    autoPad: a.auto_pad,
+  });
+  return {
+    window,
+    outShape: [batch, outChannels, ...window.outSize],
+    kernel: conv2dShapeOf(batch, channels, outChannels, inSpatial, window, group),
+  };
+}
+
+export const Conv = defineOp({
+  type: 'Conv',
+  attrs: convAttrs,
+  inputs: { min: 2, max: 3 },
+  outputs: { min: 1, max: 1 },
+  inferTypes([x, w, b], a, node) {
+    return [{ dtype: x!.dtype, shape: convGeometry(node, x!, w!, b, a).outShape }];
+  },
+  forward([x, w, b], a, node) {
+    const geometry = convGeometry(node, x!, w!, b, a);
+    const out = makeTensor(x!.dtype, geometry.outShape);
+    conv2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), geometry.kernel);
+    return [out];
+  },
+  macs([, w], [y]) {
+    // Per output element: one MAC per weight of one filter, (C/group) x prod(kernel).
+    return sizeOf(y!.shape) * sizeOf(w!.shape.slice(1));
+  },
+});

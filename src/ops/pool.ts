@@ -1,0 +1,108 @@
+/**
+ * MaxPool and AveragePool, 1-D and 2-D: X (N, C, [H,] W). Windows with strides, dilations, explicit
+ * pads or auto_pad, ceil_mode; AveragePool's count_include_pad; MaxPool's optional Indices output
+ * (int64 flat indices into X, row- or column-major per storage_order). Pools do no multiply-
+ * accumulate work, so they have no `macs`.
+ */
+import type { Node } from '../ir/graph.js';
+import { makeTensor, type ValueType } from '../ir/tensor.js';
+import { averagePool2dForward, maxPool2dForward, type Pool2dShape } from '../kernels/pool2d.js';
+import { floatData, requireFloat, requireRank } from './nn-checks.js';
+import { attr, defineOp, opError } from './op-def.js';
+import { slidingWindow } from './window-geometry.js';
+
+const windowAttrs = {
+  auto_pad: attr.string('NOTSET'),
+  ceil_mode: attr.int(0),
+  dilations: attr.ints(),
+  kernel_shape: attr.ints(),
+  pads: attr.ints(),
+  strides: attr.ints(),
+};
+
+interface PoolAttrs {
+  auto_pad: string;
+  ceil_mode: number;
+  dilations: number[] | undefined;
+  kernel_shape: number[] | undefined;
+  pads: number[] | undefined;
+  strides: number[] | undefined;
+}
+
+/** Output shape and kernel geometry of a pool over X. */
+function poolGeometry(node: Node, x: ValueType, a: PoolAttrs): { outShape: number[]; shape: Pool2dShape } {
+  requireFloat(node, x, 'input X');
+  requireRank(node, x, [3, 4], 'input X (N, C, [H,] W)');
+  if (a.kernel_shape === undefined) throw opError(node, 'attribute kernel_shape is required');
+  const [batch, channels] = x.shape as [number, number];
+  const inSpatial = x.shape.slice(2);
+  const w = slidingWindow(node, inSpatial, {
+    kernel: a.kernel_shape,
+    strides: a.strides,
+    dilations: a.dilations,
+    pads: a.pads,
+    autoPad: a.auto_pad,
+    ceilMode: a.ceil_mode !== 0,
+  });
+  const two = inSpatial.length === 2;
+  const first = (list: readonly number[], fallback: number) => (two ? list[0]! : fallback);
+  const last = (list: readonly number[]) => list[list.length - 1]!;
+  const shape: Pool2dShape = {
+    planes: batch * channels,
+    inHeight: first(inSpatial, 1),
+    inWidth: last(inSpatial),
+    outHeight: first(w.outSize, 1),
+    outWidth: last(w.outSize),
+    kernelHeight: first(w.kernel, 1),
+    kernelWidth: last(w.kernel),
+    strideHeight: first(w.strides, 1),
+    strideWidth: last(w.strides),
+    dilationHeight: first(w.dilations, 1),
+    dilationWidth: last(w.dilations),
+    padTop: first(w.padBegin, 0),
+    padLeft: last(w.padBegin),
+    padBottom: first(w.padEnd, 0),
+    padRight: last(w.padEnd),
+  };
+  return { outShape: [batch, channels, ...w.outSize], shape };
+}
+
+export const MaxPool = defineOp({
+  type: 'MaxPool',
+  attrs: { ...windowAttrs, storage_order: attr.int(0) },
+  inputs: { min: 1, max: 1 },
+  outputs: { min: 1, max: 2 },
+  inferTypes([x], a, node) {
+    if (a.storage_order !== 0 && a.storage_order !== 1) throw opError(node, `storage_order ${a.storage_order} must be 0 or 1`);
+    const { outShape } = poolGeometry(node, x!, a);
+    return [
+      { dtype: x!.dtype, shape: outShape },
+      { dtype: 'int64', shape: outShape },
+    ];
+  },
+  forward([x], a, node) {
+    const { outShape, shape } = poolGeometry(node, x!, a);
+    const y = makeTensor(x!.dtype, outShape);
+    // Indices cost a second buffer; compute them only when the node has that output.
+    const wantIndices = (node.outputs[1] ?? '') !== '';
+    const indices = wantIndices ? makeTensor('int64', outShape) : undefined;
+    maxPool2dForward(y.data as Float32Array, indices?.data as Float64Array | undefined, floatData(x!), shape, a.storage_order === 1);
+    return indices ? [y, indices] : [y];
+  },
+});
+
+export const AveragePool = defineOp({
+  type: 'AveragePool',
+  attrs: { ...windowAttrs, count_include_pad: attr.int(0) },
+  inputs: { min: 1, max: 1 },
+  outputs: { min: 1, max: 1 },
+  inferTypes([x], a, node) {
+    return [{ dtype: x!.dtype, shape: poolGeometry(node, x!, a).outShape }];
+  },
+  forward([x], a, node) {
+    const { outShape, shape } = poolGeometry(node, x!, a);
+    const y = makeTensor(x!.dtype, outShape);
+    averagePool2dForward(y.data as Float32Array, floatData(x!), shape, a.count_include_pad !== 0);
+    return [y];
+  },
+});

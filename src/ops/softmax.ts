@@ -1,0 +1,42 @@
+/**
+ * Softmax and LogSoftmax with the opset-13 semantics (the canonical form; the loader rewrites the
+ * older flatten-to-2-D form): each vector along `axis` (default -1) is normalised on its own.
+ */
+import type { Node } from '../ir/graph.js';
+import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
+import { softmaxForward } from '../kernels/softmax.js';
+import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
+import { attr, defineOp, type OpDef } from './op-def.js';
+
+function check(node: Node, x: ValueType, axis: number): number {
+  requireFloat(node, x, 'input');
+  return normalizeAxis(node, axis, x.shape.length);
+}
+
+function run(node: Node, x: Tensor, axisAttr: number, log: boolean): Tensor {
+  const axis = check(node, x, axisAttr);
+  const y = makeTensor(x.dtype, x.shape);
+  // A scalar input is a vector of one along its (only) axis.
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const length = x.shape[axis] ?? 1;
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  softmaxForward(y.data as Float32Array, floatData(x), outer, length, inner, log);
+  return y;
+}
+
+function softmaxOp(type: string, log: boolean): OpDef {
+  return defineOp({
+    type,
+    attrs: { axis: attr.int(-1) },
+    inputs: { min: 1, max: 1 },
+    outputs: { min: 1, max: 1 },
+    inferTypes([x], a, node) {
+      check(node, x!, a.axis);
+      return [{ dtype: x!.dtype, shape: [...x!.shape] }];
+    },
+    forward: ([x], a, node) => [run(node, x!, a.axis, log)],
+  });
+}
+
+export const Softmax = softmaxOp('Softmax', false);
+export const LogSoftmax = softmaxOp('LogSoftmax', true);
