@@ -5,8 +5,11 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
-  if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') return false;
-  if (process.env['FORCE_COLOR'] !== undefined && process.env['FORCE_COLOR'] !== '0') return true;
+  // NO_COLOR (no-color.org) wins when set to anything non-empty; FORCE_COLOR=1 forces colour on.
+  const noColor = process.env['NO_COLOR'] ?? '';
+  const forceColor = process.env['FORCE_COLOR'] ?? '';
+  if (noColor !== '') return false;
+  if (forceColor !== '' && forceColor !== '0') return true;
   return stream.isTTY === true;
 }
 

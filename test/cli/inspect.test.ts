@@ -124,3 +124,10 @@ function write(name: string, bytes: Uint8Array): string {
 function fixture(): Uint8Array {
   return new Uint8Array(readFileSync(join(ROOT, 'fixtures/cnn-tiny.onnx')));
 }
+
+describe('colour', () => {
+  it('FORCE_COLOR=1 colours the output, NO_COLOR=1 wins over it', () => {
+    expect(runEdgec(['inspect', 'fixtures/kws-tiny.onnx'], { FORCE_COLOR: '1' }).stdout).toContain(ESC);
+    expect(runEdgec(['inspect', 'fixtures/kws-tiny.onnx'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain(ESC);
+  });
+});
