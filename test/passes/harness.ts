@@ -3,6 +3,7 @@
  * and verify the copy (a) is still topologically sorted, (b) has `graph.types` equal to a fresh
  * inference (no stale or missing entries), and (c) computes the same outputs as the original in
  * the engine on seeded random inputs (max abs diff <= 1e-5 relative to the output's magnitude).
+ * `expectMatchesOrt` adds the independent reference: the graph before the pass in onnxruntime.
  */
 import { expect } from 'vitest';
 import { inferTypes } from '../../src/engine/infer-types.js';
@@ -11,7 +12,8 @@ import { cloneGraph, makeGraph, type AttrValue, type Graph, type Node } from '..
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
 import { toposort } from '../../src/ir/toposort.js';
 import type { Pass } from '../../src/passes/index.js';
-import { maxAbsDiff } from '../helpers/ort.js';
+import { buildModel, type BuilderAttr, type BuilderDType } from '../helpers/onnx-builder.js';
+import { maxAbsDiff, runOrt } from '../helpers/ort.js';
 import { randomTensor } from '../helpers/random.js';
 
 export const int = (value: number): AttrValue => ({ kind: 'int', value });
@@ -90,3 +92,41 @@ export function expectSameOutputs(a: Graph, b: Graph, feeds: Record<string, Tens
 }
 
 export const opsOf = (graph: Graph): string[] => graph.nodes.map((n) => n.op);
+
+/** The graph as ONNX bytes for onnxruntime (pure-ONNX graphs only: no fused activations). */
+export function toOnnxBytes(graph: Graph, opset = 18): Uint8Array {
+  const builderDType = (dtype: string) => dtype as BuilderDType;
+  return buildModel({
+    opset,
+    inputs: graph.inputs.map((v) => ({ name: v.name, dtype: builderDType(v.dtype), shape: [...v.shape] })),
+    outputs: graph.outputs.map((v) => ({ name: v.name, dtype: builderDType(v.dtype) })),
+    initializers: [...graph.initializers].map(([name, t]) => ({ name, dtype: builderDType(t.dtype), shape: [...t.shape], data: t.data })),
+    nodes: graph.nodes.map((n) => {
+      if (n.activation || n.domain !== '') throw new Error(`toOnnxBytes: ${n.name} is not plain ONNX`);
+      const attrs: Record<string, BuilderAttr> = {};
+      for (const [k, a] of Object.entries(n.attrs)) {
+        if (a.kind === 'float') attrs[k] = { float: a.value };
+        else if (a.kind === 'floats') attrs[k] = { floats: a.value };
+        else if (a.kind === 'int' || a.kind === 'ints' || a.kind === 'string') attrs[k] = a.value;
+        else throw new Error(`toOnnxBytes: attribute ${k} of ${n.name} is a ${a.kind}`);
+      }
+      return { op: n.op, name: n.name, inputs: n.inputs, outputs: n.outputs, attrs };
+    }),
+  });
+}
+
+/**
+ * The independent check: `reference` (the graph before the pass, plain ONNX) in onnxruntime
+ * against `graph` (after the pass) in edgec's engine, max abs diff <= `tolerance` relative.
+ */
+export async function expectMatchesOrt(reference: Graph, graph: Graph, feeds: Record<string, Tensor>, tolerance = 1e-5): Promise<void> {
+  const ref = await runOrt(toOnnxBytes(reference), feeds);
+  const ours = runGraph(graph, feeds);
+  for (const [name, expected] of ref) {
+    const got = ours.get(name)!;
+    expect(got.shape).toEqual(expected.shape);
+    let scale = 1;
+    for (const v of expected.data) scale = Math.max(scale, Math.abs(v));
+    expect(maxAbsDiff(got.data, expected.data) / scale).toBeLessThanOrEqual(tolerance);
+  }
+}
