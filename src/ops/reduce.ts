@@ -22,7 +22,7 @@ interface Reducer {
 const reduceAttrs = { keepdims: attr.int(1), noop_with_empty_axes: attr.int(0) };
 type ReduceAttrs = { keepdims: number; noop_with_empty_axes: number };
 
-/** Which axes get reduced: undefined means the identity (empty axes with noop_with_empty_axes). */
+/** Which axes get reduced: undefined means none (empty axes with noop_with_empty_axes). */
 function reducedAxes(rank: number, axes: number[] | undefined, a: ReduceAttrs, node: Node): number[] | undefined {
   if (axes === undefined || axes.length === 0) {
     return a.noop_with_empty_axes ? undefined : Array.from({ length: rank }, (_, i) => i);
@@ -41,8 +41,9 @@ function reduce(x: Tensor, axes: number[] | undefined, a: ReduceAttrs, r: Reduce
   const round = rounderFor(x.dtype);
   const outShape = outputShape(x.shape, axes, a.keepdims);
   if (axes === undefined) {
+    // Reducing over no axis reduces each element alone: ReduceL1 still takes |x|, SumSquare x^2.
     const out = makeTensor(x.dtype, outShape);
-    out.data.set(x.data);
+    for (let i = 0; i < x.data.length; i++) out.data[i] = round(r.finish(r.step(r.init, x.data[i]!), 1, integer));
     return out;
   }
   // Each input element adds to the output element at its coordinates with reduced axes at 0.

@@ -18,7 +18,7 @@ export function normalizeAxis(axis: number, rank: number, node: Node, what = 'ax
 
 /** Several axes, normalised; repeated axes are an error, as in onnxruntime. */
 export function normalizeAxes(axes: readonly number[], rank: number, node: Node, what = 'axes'): number[] {
-  const out = axes.map((a) => normalizeAxis(a, rank, node, what.replace(/s$/, '')));
+  const out = axes.map((a) => normalizeAxis(a, rank, node, what === 'axes' ? 'axis' : what));
   if (new Set(out).size !== out.length) throw opError(node, `${what} [${axes.join(', ')}] repeat an axis`);
   return out;
 }
