@@ -20,7 +20,7 @@
  * (and bias) are constants; the BN's channel count is P's number of output channels.
  */
 import { addInitializer, type Graph, type Node } from '../ir/graph.js';
-import { makeTensor, type Tensor } from '../ir/tensor.js';
+import { makeTensor, type DType, type Tensor } from '../ir/tensor.js';
 import { batchNormAffine, type BatchNormAffine } from './batch-norm-params.js';
 import { constantOf, dropStaleTypes, onlyReadBy, producerOf, redirectOutput, removeNodes, replaceNode } from './graph-edit.js';
 
@@ -57,7 +57,7 @@ const FOLDERS: Record<string, Folder> = {
     if (bias === null) return undefined;
     const perChannel = w.data.length / a.length;
     const wNew = mapTensor(w, (v, i) => v * a[Math.floor(i / perChannel)]!);
-    node.inputs = [node.inputs[0]!, addInitializer(graph, `${node.name}_W_bn`, wNew), addBias(graph, node, bias, a, b)];
+    node.inputs = [node.inputs[0]!, addInitializer(graph, `${node.name}_W_bn`, wNew), addBias(graph, node, w.dtype, bias, a, b)];
     return node;
   },
 
@@ -76,7 +76,7 @@ const FOLDERS: Record<string, Folder> = {
       const j = Math.floor(idx / kernel) % perGroupOut;
       return v * a[Math.floor(i / cinPerGroup) * perGroupOut + j]!;
     });
-    node.inputs = [node.inputs[0]!, addInitializer(graph, `${node.name}_W_bn`, wNew), addBias(graph, node, bias, a, b)];
+    node.inputs = [node.inputs[0]!, addInitializer(graph, `${node.name}_W_bn`, wNew), addBias(graph, node, w.dtype, bias, a, b)];
     return node;
   },
 
@@ -93,7 +93,7 @@ const FOLDERS: Record<string, Folder> = {
     const wNew = mapTensor(w, (v, i) => v * a[transB ? Math.floor(i / rowLength) : i % rowLength]!);
     const betaAttr = node.attrs.beta;
     const beta = betaAttr?.kind === 'float' || betaAttr?.kind === 'int' ? betaAttr.value : 1;
-    const cNew = gemmBias(c, beta, out.shape[0]!, a, b);
+    const cNew = gemmBias(c, w.dtype, beta, out.shape[0]!, a, b);
     // A new node object, not a mutated one: the engine caches resolved attributes per node.
     return {
       ...node,
@@ -134,16 +134,16 @@ function mapTensor(t: Tensor, f: (v: number, i: number) => number): Tensor {
 }
 
 /** B'[c] = a[c] B[c] + b[c] for Conv and ConvTranspose (B absent: 0). */
-function addBias(graph: Graph, node: Node, bias: Tensor | undefined, a: Float64Array, b: Float64Array): string {
+function addBias(graph: Graph, node: Node, dtype: DType, bias: Tensor | undefined, a: Float64Array, b: Float64Array): string {
   const values = Array.from(a, (ac, c) => ac * (bias?.data[c] ?? 0) + b[c]!);
-  return addInitializer(graph, `${node.name}_B_bn`, makeTensor(bias?.dtype ?? 'float32', [a.length], values));
+  return addInitializer(graph, `${node.name}_B_bn`, makeTensor(dtype, [a.length], values));
 }
 
 /**
  * C' = a[n] * beta * C[m, n] + b[n], with C broadcast to [M, N] as Gemm does. Stays [N] unless C
  * varies along the rows (C of shape [M, N] or [M, 1] with M > 1).
  */
-function gemmBias(c: Tensor | undefined, beta: number, rows: number, a: Float64Array, b: Float64Array): Tensor {
+function gemmBias(c: Tensor | undefined, dtype: DType, beta: number, rows: number, a: Float64Array, b: Float64Array): Tensor {
   const n = a.length;
   const cRows = c && c.shape.length === 2 ? c.shape[0]! : 1;
   const cCols = c === undefined || c.shape.length === 0 ? 1 : c.shape[c.shape.length - 1]!;
@@ -155,5 +155,5 @@ function gemmBias(c: Tensor | undefined, beta: number, rows: number, a: Float64A
       values[m * n + j] = a[j]! * beta * cv + b[j]!;
     }
   }
-  return makeTensor(c?.dtype ?? 'float32', outRows > 1 ? [rows, n] : [n], values);
+  return makeTensor(dtype, outRows > 1 ? [rows, n] : [n], values);
 }

@@ -112,7 +112,7 @@ export function bypassNode(graph: Graph, node: Node, input: string, output: stri
 }
 
 /** Renames a node-produced value everywhere: its writer, its readers and `graph.types`. */
-export function renameValue(graph: Graph, from: string, to: string): void {
+function renameValue(graph: Graph, from: string, to: string): void {
   for (const n of graph.nodes) {
     n.outputs = n.outputs.map((o) => (o === from ? to : o));
     n.inputs = n.inputs.map((i) => (i === from ? to : i));
@@ -127,9 +127,4 @@ export function dropStaleTypes(graph: Graph): void {
   const live = new Set<string>([...graph.inputs.map((i) => i.name), ...graph.initializers.keys()]);
   for (const n of graph.nodes) for (const o of n.outputs) live.add(o);
   for (const name of [...graph.types.keys()]) if (!live.has(name)) graph.types.delete(name);
-}
-
-/** Float32 data of a constant, copied, for passes that compute new weights from old ones. */
-export function floatData(t: Tensor): Float64Array {
-  return Float64Array.from(t.data);
 }
