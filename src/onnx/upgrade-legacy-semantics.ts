@@ -8,9 +8,13 @@
  *   (graph inputs, initializers, Gemm/Flatten outputs: PyTorch's Linear -> Softmax). Otherwise the
  *   old semantics are spelled out: Flatten(axis) -> Softmax(axis=1) -> Reshape to Shape(X).
  * - Resize-10 (X, scales) and Upsample-7/9 (scales attribute, then input) sampled with
- *   `x_original = x_resized / scale`, i.e. coordinate_transformation_mode 'asymmetric', and
- *   nearest took the floor of it (the ONNX version converter's Resize 10->11 adapter sets
- *   nearest_mode 'floor'). Upsample's mode 'bilinear' (opset 7 spelling) is 'linear'.
+ *   `x_original = x_resized / scale`, i.e. coordinate_transformation_mode 'asymmetric'. Nearest
+ *   took the floor of it when upsampling (the ONNX version converter's Resize 10->11 adapter sets
+ *   nearest_mode 'floor') but the ceiling when downsampling (scale < 1): so onnxruntime does for
+ *   opset < 11, and so the opset-10 backend test expects (2x4 at scale 0.6 gives [[1, 3]]). With
+ *   constant scales that both grow and shrink, nearest is split into two Resizes, one per rounding;
+ *   nearest sampling is separable per axis, so the result is the same. Scales unknown at load time
+ *   are taken to upsample, as Upsample requires. Upsample's mode 'bilinear' (opset 7) is 'linear'.
  */
 import type { AttrValue, Node } from '../ir/graph.js';
 import { addInitializer } from '../ir/graph.js';
@@ -46,8 +50,8 @@ export function upgradeSoftmax(node: Node, ctx: UpgradeContext): Node[] {
 }
 
 /** Resize-10: (X, scales) -> (X, roi '', scales) with the old sampling made explicit. */
-export function upgradeResize10(node: Node): Node[] {
-  return [toResize18(node, node.inputs[1] ?? '')];
+export function upgradeResize10(node: Node, ctx: UpgradeContext): Node[] {
+  return toResize18(node, node.inputs[1] ?? '', ctx);
 }
 
 /** Upsample-7 (scales attribute) and Upsample-9/10 (scales input) -> Resize. */
@@ -57,16 +61,27 @@ export function upgradeUpsample(node: Node, ctx: UpgradeContext): Node[] {
   if (scales === '' && attr) {
     scales = addInitializer(ctx.graph, `${node.name}_scales`, makeTensor('float32', [attr.length], attr));
   }
-  return [{ ...toResize18(node, scales), op: 'Resize' }];
+  return toResize18({ ...node, op: 'Resize' }, scales, ctx);
 }
 
-function toResize18(node: Node, scales: string): Node {
+function toResize18(node: Node, scales: string, ctx: UpgradeContext): Node[] {
   const given = node.attrs['mode'];
-  const mode = given?.kind === 'string' ? given.value : 'nearest';
-  const attrs: Record<string, AttrValue> = {
-    mode: { kind: 'string', value: mode === 'bilinear' ? 'linear' : mode },
-    coordinate_transformation_mode: { kind: 'string', value: 'asymmetric' },
-  };
-  if (mode === 'nearest') attrs['nearest_mode'] = { kind: 'string', value: 'floor' };
-  return rebuild(node, [node.inputs[0]!, '', scales], ['scales', 'mode'], attrs);
+  const mode = given?.kind === 'string' ? (given.value === 'bilinear' ? 'linear' : given.value) : 'nearest';
+  const resize = (input: string, scalesName: string, rounding: 'floor' | 'ceil') =>
+    rebuild(node, [input, '', scalesName], ['scales', 'mode'], {
+      mode: { kind: 'string', value: mode },
+      coordinate_transformation_mode: { kind: 'string', value: 'asymmetric' },
+      ...(mode === 'nearest' ? { nearest_mode: { kind: 'string', value: rounding } } : {}),
+    });
+
+  const known = ctx.graph.initializers.get(scales);
+  const values = known ? Array.from(known.data) : [];
+  if (mode !== 'nearest' || values.every((s) => s >= 1)) return [resize(node.inputs[0]!, scales, 'floor')];
+  if (values.every((s) => s <= 1)) return [resize(node.inputs[0]!, scales, 'ceil')];
+
+  const upScales = addInitializer(ctx.graph, `${node.name}_up_scales`, makeTensor('float32', [values.length], values.map((s) => Math.max(s, 1))));
+  const downScales = addInitializer(ctx.graph, `${node.name}_down_scales`, makeTensor('float32', [values.length], values.map((s) => Math.min(s, 1))));
+  const upsampled = ctx.fresh(`${node.name}/upsampled`);
+  const up = { ...resize(node.inputs[0]!, upScales, 'floor'), name: ctx.fresh(`${node.name}/upsample`), outputs: [upsampled] };
+  return [up, resize(upsampled, downScales, 'ceil')];
 }

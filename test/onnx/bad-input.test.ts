@@ -81,7 +81,7 @@ describe('files that are not valid ONNX: ModelError, exit 3', () => {
 
   it('a tensor declaring more than 2^31 elements (refused before allocating)', () => {
     const bytes = withModel((m) => {
-      m.graph.initializer[0] = onnx.TensorProto.create({ name: 'b', dims: [65536, 65536], dataType: 1, rawData: new Uint8Array(16) });
+      m.graph!.initializer![0] = onnx.TensorProto.create({ name: 'b', dims: [65536, 65536], dataType: 1, rawData: new Uint8Array(16) });
     });
     const before = process.memoryUsage().rss;
     expectError(file('huge.onnx', bytes), ModelError, 3, /tensor "b" in .*huge\.onnx declares shape \[65536, 65536\], more than 2\^31 elements/);
@@ -90,7 +90,7 @@ describe('files that are not valid ONNX: ModelError, exit 3', () => {
 
   it('an external-data path that leaves the model folder', () => {
     const bytes = withModel((m) => {
-      m.graph.initializer[0] = onnx.TensorProto.create({
+      m.graph!.initializer![0] = onnx.TensorProto.create({
         name: 'b',
         dims: [4],
         dataType: 1,
@@ -115,7 +115,7 @@ describe('files that are not valid ONNX: ModelError, exit 3', () => {
   });
 
   it('a node reading a value nothing defines', () => {
-    const bytes = withModel((m) => (m.graph.node[0]!.input = ['x', 'nowhere']));
+    const bytes = withModel((m) => (m.graph!.node![0]!.input = ['x', 'nowhere']));
     expectError(file('dangling.onnx', bytes), ModelError, 3, /reads "nowhere", which no node, input or initializer defines/);
   });
 });
