@@ -26,26 +26,33 @@ function padShape(shape: readonly number[], pads: [number, number][], mode: stri
     const [begin, end] = pads[i]!;
     const size = d + begin + end;
     if (size < 0) throw opError(node, `pads [${begin}, ${end}] crop axis ${i} of size ${d} below zero`);
-    if (mode !== 'constant' && d === 0 && size > 0) throw opError(node, `mode "${mode}" cannot pad the empty axis ${i}`);
+    const kept = d - Math.max(0, -begin) - Math.max(0, -end);
+    if (mode !== 'constant' && kept <= 0 && size > 0) throw opError(node, `mode "${mode}" cannot pad axis ${i}, which has no elements left`);
     return size;
   });
 }
 
-/** Where output coordinate o of one axis reads from, or -1 for the constant. */
-function sourceIndex(o: number, begin: number, dim: number, mode: string): number {
-  let c = o - begin;
-  if (c >= 0 && c < dim) return c;
+/**
+ * Where output coordinate o of one axis reads from, or -1 for the constant. Negative pads crop
+ * first; the other side is then padded relative to what is left (onnxruntime's order, which
+ * matters for wrap).
+ */
+function sourceIndex(o: number, begin: number, end: number, dim: number, mode: string): number {
+  const lo = Math.max(0, -begin);
+  const length = dim - lo - Math.max(0, -end);
+  let c = o - Math.max(0, begin);
+  if (c >= 0 && c < length) return lo + c;
   switch (mode) {
     case 'edge':
-      return c < 0 ? 0 : dim - 1;
+      return lo + (c < 0 ? 0 : length - 1);
     case 'wrap':
-      return ((c % dim) + dim) % dim;
+      return lo + (((c % length) + length) % length);
     case 'reflect': {
-      if (dim === 1) return 0;
+      if (length === 1) return lo;
       // Mirror without repeating the edge; pads wider than the axis bounce again (numpy's rule).
-      const period = 2 * (dim - 1);
+      const period = 2 * (length - 1);
       c = ((c % period) + period) % period;
-      return c < dim ? c : period - c;
+      return lo + (c < length ? c : period - c);
     }
     default:
       return -1;
@@ -59,7 +66,7 @@ function pad(x: Tensor, pads: [number, number][], mode: string, constant: number
   // maps[d][o] is the input offset contribution of output coordinate o on axis d, or -1.
   const maps = out.shape.map((size, d) =>
     Int32Array.from({ length: size }, (_, o) => {
-      const i = sourceIndex(o, pads[d]![0], x.shape[d]!, mode);
+      const i = sourceIndex(o, pads[d]![0], pads[d]![1], x.shape[d]!, mode);
       return i < 0 ? -1 : i * strides[d]!;
     }),
   );

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { inferTypes } from '../../src/engine/infer-types.js';
 import { runGraph } from '../../src/engine/run-graph.js';
-import { makeGraph } from '../../src/ir/graph.js';
+import { makeGraph, type Node } from '../../src/ir/graph.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 import { runOrt } from '../helpers/ort.js';
@@ -43,7 +43,7 @@ describe('the view(x.size(0), -1) chain resolves at inference time', () => {
       { op: 'Unsqueeze', inputs: ['n', 'axes0'], outputs: ['n1'] },
       { op: 'Concat', inputs: ['n1', 'minus1'], outputs: ['target'], attrs: { axis: 0 } },
       { op: 'Reshape', inputs: ['x', 'target'], outputs: ['y'] },
-    ];
+    ] as { op: string; inputs: string[]; outputs: string[]; attrs?: { axis: number } }[];
     const consts = [
       { name: 'zero', dtype: 'int64' as const, shape: [], data: [0] },
       { name: 'axes0', dtype: 'int64' as const, shape: [1], data: [0] },
@@ -52,7 +52,14 @@ describe('the view(x.size(0), -1) chain resolves at inference time', () => {
     const graph = makeGraph({
       inputs: [{ name: 'x', dtype: 'float32', shape: [2, 3, 4, 5] }],
       outputs: [{ name: 'y', dtype: 'float32', shape: [] }],
-      nodes: chain.map((n, i) => ({ name: `n${i}`, domain: '', attrs: {}, ...n, ...(n.attrs ? { attrs: { axis: { kind: 'int', value: 0 } } } : {}) })),
+      nodes: chain.map((n, i): Node => ({
+        name: `n${i}`,
+        op: n.op,
+        domain: '',
+        inputs: n.inputs,
+        outputs: n.outputs,
+        attrs: n.attrs ? { axis: { kind: 'int', value: n.attrs.axis } } : {},
+      })),
       initializers: new Map(consts.map((c) => [c.name, makeTensor(c.dtype, c.shape, c.data)])),
     });
     const known = inferTypes(graph);

@@ -56,7 +56,9 @@ function tensorProto(t: Tensor, name: string) {
   const values = Array.from(t.data);
   if (t.dtype === 'float32') return onnx.TensorProto.create({ ...base, floatData: values });
   if (t.dtype === 'float64') return onnx.TensorProto.create({ ...base, doubleData: values });
-  if (t.dtype === 'int64') return onnx.TensorProto.create({ ...base, int64Data: values });
+  // +-2^63 (INT64_MAX/MIN as doubles) would wrap in protobufjs's number -> int64 conversion.
+  const int64 = (v: number) => (v >= 2 ** 63 ? '9223372036854775807' : v <= -(2 ** 63) ? '-9223372036854775808' : v);
+  if (t.dtype === 'int64') return onnx.TensorProto.create({ ...base, int64Data: values.map(int64) as number[] });
   if (t.dtype === 'uint32' || t.dtype === 'uint64') return onnx.TensorProto.create({ ...base, uint64Data: values });
   return onnx.TensorProto.create({ ...base, int32Data: values });
 }
