@@ -49,11 +49,14 @@ function transposeWindow(node: Node, inSpatial: readonly number[], kernelIn: rea
       outSize.push(full - padBegin[i]! - padEnd[i]!);
       continue;
     }
-    // The pads that trim the full output to the target: the odd one goes at the end, except for
-    // SAME_LOWER, which puts it at the beginning (ONNX ConvTranspose spec).
+    // The pads that trim the full output to the target: the odd one goes at the end for
+    // SAME_UPPER and at the beginning otherwise (ONNX ConvTranspose spec, onnxruntime agrees).
+    if (requested && full < target) {
+      throw opError(node, `output_shape [${requested.join(', ')}] is larger than the full output (${full} on spatial axis ${i})`);
+    }
     const total = Math.max(0, full - target);
     const small = Math.floor(total / 2);
-    padBegin[i] = autoPad === 'SAME_LOWER' ? total - small : small;
+    padBegin[i] = autoPad === 'SAME_UPPER' ? small : total - small;
     padEnd[i] = total - padBegin[i]!;
     outSize.push(target);
   }

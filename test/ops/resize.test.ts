@@ -1,0 +1,122 @@
+/**
+ * Resize (opset 18 form) against onnxruntime: every nearest_mode under every coordinate
+ * transformation mode, up- and downsampling, scales and sizes, linear (bilinear and trilinear),
+ * tf_crop_and_resize with extrapolation, the `axes` attribute and each keep_aspect_ratio_policy.
+ * Inferred shapes must equal onnxruntime's. Nearest is exact (a gather); linear within rtol 1e-4 /
+ * atol 1e-5. cubic and antialias are not supported yet: ModelErrors naming the node.
+ */
+import { describe, expect, it } from 'vitest';
+import { ModelError } from '../../src/errors.js';
+import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
+import { randomTensor } from '../helpers/random.js';
+import { expectMatch, runBoth, runOurs, type Operand, type TestAttr } from './single-node.js';
+
+const floats = (values: number[]): Operand => ({ tensor: makeTensor('float32', [values.length], values), constant: true });
+const ints = (values: number[]): Operand => ({ tensor: makeTensor('int64', [values.length], values), constant: true });
+
+interface ResizeCase {
+  x: Tensor;
+  attrs: Record<string, TestAttr>;
+  roi?: number[];
+  scales?: number[];
+  sizes?: number[];
+}
+
+function resizeInputs(c: ResizeCase): (Operand | undefined)[] {
+  return [
+    { tensor: c.x },
+    c.roi ? floats(c.roi) : undefined,
+    c.scales ? floats(c.scales) : undefined,
+    c.sizes ? ints(c.sizes) : undefined,
+  ];
+}
+
+const run = (c: ResizeCase) => runBoth({ op: 'Resize', inputs: resizeInputs(c), attrs: c.attrs, opset: 18 });
+
+const COORDINATE_MODES = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'half_pixel_symmetric'];
+const NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
+
+describe('Resize nearest matches onnxruntime exactly', () => {
+  const x = randomTensor([1, 2, 4, 6], 1);
+  for (const coordinate of COORDINATE_MODES) {
+    for (const nearest of NEAREST_MODES) {
+      it(`${coordinate} / ${nearest}: scales 2.5x1.5 up, 1.7x0.7 (sizes floored), sizes 3x4 down`, async () => {
+        const attrs = { mode: 'nearest', coordinate_transformation_mode: coordinate, nearest_mode: nearest };
+        expectMatch(await run({ x, attrs, scales: [1, 1, 2.5, 1.5] }));
+        expectMatch(await run({ x, attrs, scales: [1, 1, 1.7, 0.7] }));
+        expectMatch(await run({ x, attrs, sizes: [1, 2, 3, 4] }));
+      });
+    }
+  }
+  it('defaults (half_pixel, round_prefer_floor), integer upsampling as in a U-Net', async () => {
+    expectMatch(await run({ x: randomTensor([2, 3, 5, 5], 2), attrs: {}, scales: [1, 1, 2, 2] }));
+  });
+  it('a size-1 output axis under pytorch_half_pixel and align_corners', async () => {
+    for (const coordinate of ['pytorch_half_pixel', 'align_corners']) {
+      expectMatch(await run({ x, attrs: { coordinate_transformation_mode: coordinate }, sizes: [1, 2, 1, 9] }));
+    }
+  });
+});
+
+describe('Resize linear matches onnxruntime (rtol 1e-4, atol 1e-5)', () => {
+  const x = randomTensor([1, 2, 5, 4], 3);
+  for (const coordinate of COORDINATE_MODES) {
+    it(`${coordinate}: scales 2x1.5, 1.7x0.7 (sizes floored), 0.6x0.5, sizes 7x3`, async () => {
+      const attrs = { mode: 'linear', coordinate_transformation_mode: coordinate };
+      expectMatch(await run({ x, attrs, scales: [1, 1, 2, 1.5] }), 1e-4, 1e-5);
+      expectMatch(await run({ x, attrs, scales: [1, 1, 1.7, 0.7] }), 1e-4, 1e-5);
+      expectMatch(await run({ x, attrs, scales: [1, 1, 0.6, 0.5] }), 1e-4, 1e-5);
+      expectMatch(await run({ x, attrs, sizes: [1, 2, 7, 3] }), 1e-4, 1e-5);
+    });
+  }
+  it('trilinear on a 5-D input', async () => {
+    const attrs = { mode: 'linear', coordinate_transformation_mode: 'half_pixel' };
+    expectMatch(await run({ x: randomTensor([1, 2, 3, 4, 5], 4), attrs, scales: [1, 1, 2, 1.5, 0.8] }), 1e-4, 1e-5);
+  });
+});
+
+describe('Resize tf_crop_and_resize matches onnxruntime', () => {
+  const x = randomTensor([1, 1, 6, 7], 5);
+  // The roi reaches outside the image on the bottom and left, so extrapolation_value shows.
+  const roi = [0, 0, 0.2, -0.3, 1, 1, 1.4, 0.9];
+  for (const mode of ['nearest', 'linear']) {
+    it(`${mode} with roi partly outside and extrapolation_value 7`, async () => {
+      const attrs = { mode, coordinate_transformation_mode: 'tf_crop_and_resize', extrapolation_value: { float: 7 } };
+      expectMatch(await run({ x, attrs, roi, sizes: [1, 1, 5, 8] }), 1e-4, 1e-5);
+      expectMatch(await run({ x, attrs, roi, scales: [1, 1, 0.8, 1.3] }), 1e-4, 1e-5);
+    });
+  }
+});
+
+describe('Resize axes and keep_aspect_ratio_policy match onnxruntime', () => {
+  const x = randomTensor([1, 3, 4, 6], 6);
+  it('axes [2, 3] with two scales, and axes [-1] alone', async () => {
+    expectMatch(await run({ x, attrs: { mode: 'linear', axes: [2, 3] }, scales: [1.5, 0.5] }), 1e-4, 1e-5);
+    expectMatch(await run({ x, attrs: { axes: [-1] }, sizes: [9] }));
+  });
+  for (const policy of ['stretch', 'not_larger', 'not_smaller']) {
+    it(`keep_aspect_ratio_policy ${policy}`, async () => {
+      const attrs = { mode: 'linear', axes: [2, 3], keep_aspect_ratio_policy: policy };
+      expectMatch(await run({ x, attrs, sizes: [7, 10] }), 1e-4, 1e-5);
+      expectMatch(await run({ x, attrs: { ...attrs, mode: 'nearest' }, sizes: [3, 8] }));
+    });
+  }
+});
+
+describe('Resize rejects what it does not support, naming the node', () => {
+  const x = randomTensor([1, 1, 4, 4], 7);
+  const ours = (c: ResizeCase) => () => runOurs({ op: 'Resize', inputs: resizeInputs(c), attrs: c.attrs });
+  it('cubic mode and antialias: not supported yet', () => {
+    expect(ours({ x, attrs: { mode: 'cubic' }, scales: [1, 1, 2, 2] })).toThrow(ModelError);
+    expect(ours({ x, attrs: { mode: 'cubic' }, scales: [1, 1, 2, 2] })).toThrow(/node "node" \(Resize\): mode "cubic" is not supported yet/);
+    expect(ours({ x, attrs: { mode: 'linear', antialias: 1 }, scales: [1, 1, 0.5, 0.5] })).toThrow(/node "node" \(Resize\): antialias=1 is not supported yet/);
+  });
+  it('both or neither of scales and sizes; scales of the wrong length', () => {
+    expect(ours({ x, attrs: {}, scales: [1, 1, 2, 2], sizes: [1, 1, 8, 8] })).toThrow(/exactly one of scales and sizes/);
+    expect(ours({ x, attrs: {} })).toThrow(/exactly one of scales and sizes/);
+    expect(ours({ x, attrs: {}, scales: [2, 2] })).toThrow(/scales has 2 values, expected 4/);
+  });
+  it('tf_crop_and_resize without roi', () => {
+    expect(ours({ x, attrs: { coordinate_transformation_mode: 'tf_crop_and_resize' }, sizes: [1, 1, 3, 3] })).toThrow(/tf_crop_and_resize needs roi/);
+  });
+});
