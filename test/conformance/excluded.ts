@@ -1,0 +1,50 @@
+/**
+ * ONNX backend tests that edgec runs but cannot pass by design, each with the reason. Tests that
+ * use an op edgec does not define, or an opset the loader does not read, are not listed: the suite
+ * reports those as not run. Every test here still runs, expecting failure, so an entry that starts
+ * passing fails the suite and must be removed: the list cannot silently hide a fixed (or a new) bug.
+ */
+
+const BFLOAT16_OR_STRING = 'uses bfloat16 or string tensors, dtypes edgec does not carry';
+const NOT_A_TENSOR = 'passes a sequence or optional value, edgec carries tensors only';
+const TRAINING_DROPOUT = 'training-mode Dropout is random; edgec runs inference only and refuses it';
+const TRAINING_BATCHNORM = 'training-mode BatchNormalization (batch statistics, running-mean outputs); edgec runs inference only';
+const THREE_D = '3-D spatial op; edgec supports 1-D and 2-D convolution and pooling (MCU models)';
+const CUBIC = 'Resize mode "cubic"; edgec implements nearest and linear';
+const INTEGER_POOL = 'integer MaxPool; the fp32 engine pools float tensors (int8 pooling belongs to the quantized path)';
+
+export const EXCLUDED: Record<string, string> = {
+  test_cast_BFLOAT16_to_FLOAT: BFLOAT16_OR_STRING,
+  test_cast_FLOAT_to_BFLOAT16: BFLOAT16_OR_STRING,
+  test_cast_FLOAT_to_STRING: BFLOAT16_OR_STRING,
+  test_cast_STRING_to_FLOAT: BFLOAT16_OR_STRING,
+  test_castlike_BFLOAT16_to_FLOAT: BFLOAT16_OR_STRING,
+  test_castlike_BFLOAT16_to_FLOAT_expanded: BFLOAT16_OR_STRING,
+  test_castlike_FLOAT_to_BFLOAT16: BFLOAT16_OR_STRING,
+  test_castlike_FLOAT_to_BFLOAT16_expanded: BFLOAT16_OR_STRING,
+  test_castlike_FLOAT_to_STRING: BFLOAT16_OR_STRING,
+  test_castlike_FLOAT_to_STRING_expanded: BFLOAT16_OR_STRING,
+  test_castlike_STRING_to_FLOAT: BFLOAT16_OR_STRING,
+  test_castlike_STRING_to_FLOAT_expanded: BFLOAT16_OR_STRING,
+  test_identity_opt: NOT_A_TENSOR,
+  test_identity_sequence: NOT_A_TENSOR,
+  test_training_dropout: TRAINING_DROPOUT,
+  test_training_dropout_default: TRAINING_DROPOUT,
+  test_training_dropout_default_mask: TRAINING_DROPOUT,
+  test_training_dropout_mask: TRAINING_DROPOUT,
+  test_batchnorm_epsilon_training_mode: TRAINING_BATCHNORM,
+  test_batchnorm_example_training_mode: TRAINING_BATCHNORM,
+  test_averagepool_3d_default: THREE_D,
+  test_maxpool_3d_default: THREE_D,
+  test_convtranspose_3d: THREE_D,
+  test_resize_downsample_scales_cubic: CUBIC,
+  test_resize_downsample_scales_cubic_A_n0p5_exclude_outside: CUBIC,
+  test_resize_downsample_scales_cubic_align_corners: CUBIC,
+  test_resize_downsample_sizes_cubic: CUBIC,
+  test_resize_upsample_scales_cubic: CUBIC,
+  test_resize_upsample_scales_cubic_A_n0p5_exclude_outside: CUBIC,
+  test_resize_upsample_scales_cubic_align_corners: CUBIC,
+  test_resize_upsample_scales_cubic_asymmetric: CUBIC,
+  test_resize_upsample_sizes_cubic: CUBIC,
+  test_maxpool_2d_uint8: INTEGER_POOL,
+};
