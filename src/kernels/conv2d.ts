@@ -77,10 +77,12 @@ export function conv2dForward(
 
 /**
  * col (C*kH*kW, oH*oW): row (c, kh, kw) holds the input pixels that kernel tap meets at each
- * output position, zero where the tap falls in the padding. input is (C, H, W).
+ * output position. input is (C, H, W). Only in-bounds taps are written: the entries that fall in
+ * the padding depend on the geometry alone, so `col` starts zeroed and they stay zero however often
+ * it is refilled for the next image or group.
  */
 function im2col(col: Float32Array, input: Float32Array, channels: number, s: Conv2dShape): void {
-  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = s;
+  const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, strideWidth } = s;
   let row = 0;
   for (let c = 0; c < channels; c++) {
     const plane = c * H * W;
@@ -89,19 +91,14 @@ function im2col(col: Float32Array, input: Float32Array, channels: number, s: Con
         const base = row * oH * oW;
         const iwOffset = kw * s.dilationWidth - s.padLeft;
         // Output columns whose tap lands inside the row: iwOffset + ow * stride in [0, W).
-        const owLo = Math.min(oW, Math.max(0, Math.ceil(-iwOffset / s.strideWidth)));
-        const owHi = Math.max(owLo, Math.min(oW, Math.floor((W - 1 - iwOffset) / s.strideWidth) + 1));
+        const owLo = Math.min(oW, Math.max(0, Math.ceil(-iwOffset / strideWidth)));
+        const owHi = Math.max(owLo, Math.min(oW, Math.floor((W - 1 - iwOffset) / strideWidth) + 1));
         for (let oh = 0; oh < oH; oh++) {
           const ih = oh * s.strideHeight - s.padTop + kh * s.dilationHeight;
+          if (ih < 0 || ih >= H) continue;
           const dst = base + oh * oW;
-          if (ih < 0 || ih >= H) {
-            col.fill(0, dst, dst + oW);
-            continue;
-          }
-          col.fill(0, dst, dst + owLo);
           const src = plane + ih * W + iwOffset;
-          for (let ow = owLo; ow < owHi; ow++) col[dst + ow] = input[src + ow * s.strideWidth]!;
-          col.fill(0, dst + owHi, dst + oW);
+          for (let ow = owLo; ow < owHi; ow++) col[dst + ow] = input[src + ow * strideWidth]!;
         }
       }
     }

@@ -12,8 +12,9 @@ const DEPTH_BLOCK = 64;
 
 /**
  * out (M,N) = a (M,K) @ b (K,N); out is overwritten.
- * Blocked over columns and depth, i-k-j order inside a block (unit-stride inner loop), four rows
- * of `b` per pass so each output element is loaded and stored a quarter as often.
+ * Blocked over columns and depth; inside a block, i-k-j order (unit-stride inner loop) with a
+ * 2-row x 4-deep register tile: each loaded element of `b` feeds two output rows, and each output
+ * element is loaded and stored once per four rows of `b` rather than once per row.
  */
 export function matmulForward(out: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number): void {
   out.fill(0, 0, M * N);
@@ -21,30 +22,58 @@ export function matmulForward(out: Float32Array, a: Float32Array, b: Float32Arra
     const j1 = Math.min(N, j0 + COL_BLOCK);
     for (let k0 = 0; k0 < K; k0 += DEPTH_BLOCK) {
       const k1 = Math.min(K, k0 + DEPTH_BLOCK);
-      for (let i = 0; i < M; i++) {
-        const outRow = i * N;
-        const aRow = i * K;
-        let k = k0;
-        for (; k + 4 <= k1; k += 4) {
-          const a0 = a[aRow + k]!;
-          const a1 = a[aRow + k + 1]!;
-          const a2 = a[aRow + k + 2]!;
-          const a3 = a[aRow + k + 3]!;
-          const b0 = k * N;
-          const b1 = b0 + N;
-          const b2 = b1 + N;
-          const b3 = b2 + N;
-          for (let j = j0; j < j1; j++) {
-            out[outRow + j]! += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
-          }
-        }
-        for (; k < k1; k++) {
-          const ak = a[aRow + k]!;
-          const bk = k * N;
-          for (let j = j0; j < j1; j++) out[outRow + j]! += ak * b[bk + j]!;
-        }
-      }
+      let i = 0;
+      for (; i + 2 <= M; i += 2) accumulateRowPair(out, a, b, i, N, K, j0, j1, k0, k1);
+      if (i < M) accumulateRow(out, a, b, i, N, K, j0, j1, k0, k1);
     }
+  }
+}
+
+/** out[i..i+1, j0..j1) += a[i..i+1, k0..k1) @ b[k0..k1, j0..j1). */
+function accumulateRowPair(
+  out: Float32Array, a: Float32Array, b: Float32Array, i: number, N: number, K: number,
+  j0: number, j1: number, k0: number, k1: number,
+): void {
+  const out0 = i * N;
+  const out1 = out0 + N;
+  const a0 = i * K;
+  const a1 = a0 + K;
+  let k = k0;
+  for (; k + 4 <= k1; k += 4) {
+    const p0 = a[a0 + k]!, p1 = a[a0 + k + 1]!, p2 = a[a0 + k + 2]!, p3 = a[a0 + k + 3]!;
+    const q0 = a[a1 + k]!, q1 = a[a1 + k + 1]!, q2 = a[a1 + k + 2]!, q3 = a[a1 + k + 3]!;
+    const b0 = k * N;
+    const b1 = b0 + N;
+    const b2 = b1 + N;
+    const b3 = b2 + N;
+    for (let j = j0; j < j1; j++) {
+      const y0 = b[b0 + j]!, y1 = b[b1 + j]!, y2 = b[b2 + j]!, y3 = b[b3 + j]!;
+      out[out0 + j]! += p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
+      out[out1 + j]! += q0 * y0 + q1 * y1 + q2 * y2 + q3 * y3;
+    }
+  }
+  for (; k < k1; k++) {
+    const p = a[a0 + k]!;
+    const q = a[a1 + k]!;
+    const bk = k * N;
+    for (let j = j0; j < j1; j++) {
+      const y = b[bk + j]!;
+      out[out0 + j]! += p * y;
+      out[out1 + j]! += q * y;
+    }
+  }
+}
+
+/** out[i, j0..j1) += a[i, k0..k1) @ b[k0..k1, j0..j1): the odd last row. */
+function accumulateRow(
+  out: Float32Array, a: Float32Array, b: Float32Array, i: number, N: number, K: number,
+  j0: number, j1: number, k0: number, k1: number,
+): void {
+  const outRow = i * N;
+  for (let k = k0; k < k1; k++) {
+    const p = a[i * K + k]!;
+    const bk = k * N;
+    for (let j = j0; j < j1; j++) out[outRow + j]! += p * b[bk + j]!;
   }
 }
 
