@@ -5,7 +5,8 @@
  * rounded to float32 before use, exactly as onnxruntime sees them.
  */
 import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
-import { makeTensor } from '../ir/tensor.js';
+import type { Node } from '../ir/graph.js';
+import { makeTensor, type ValueType } from '../ir/tensor.js';
 import { checkDType, checkSameDType, mapTensor, rounderFor } from './elementwise.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { scalarOf } from './shape-args.js';
@@ -13,11 +14,17 @@ import { scalarOf } from './shape-args.js';
 const f32 = Math.fround;
 const sameType = { inputs: { min: 1, max: 1 }, outputs: { min: 1, max: 1 } };
 
+/** These activations are defined for float tensors only, and keep type and shape. */
+function floatUnaryType(x: ValueType, node: Node): ValueType {
+  checkDType(node, x.dtype, 'float');
+  return { dtype: x.dtype, shape: [...x.shape] };
+}
+
 export const LeakyRelu = defineOp({
   type: 'LeakyRelu',
   attrs: { alpha: attr.float(0.01) },
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v < 0 ? f32(alpha) * v : v))],
 });
 
@@ -25,7 +32,7 @@ export const Elu = defineOp({
   type: 'Elu',
   attrs: { alpha: attr.float(1) },
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v < 0 ? f32(alpha) * Math.expm1(v) : v))],
 });
 
@@ -33,7 +40,7 @@ export const Selu = defineOp({
   type: 'Selu',
   attrs: { alpha: attr.float(1.67326319217681884765625), gamma: attr.float(1.05070102214813232421875) },
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha, gamma }) => {
     const [a, g] = [f32(alpha), f32(gamma)];
     return [mapTensor(x!, (v) => (v > 0 ? g * v : g * a * Math.expm1(v)))];
@@ -44,7 +51,7 @@ export const Celu = defineOp({
   type: 'Celu',
   attrs: { alpha: attr.float(1) },
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => {
     const a = f32(alpha);
     return [mapTensor(x!, (v) => Math.max(0, v) + Math.min(0, a * Math.expm1(v / a)))];
@@ -55,7 +62,7 @@ export const ThresholdedRelu = defineOp({
   type: 'ThresholdedRelu',
   attrs: { alpha: attr.float(1) },
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v > f32(alpha) ? v : 0))],
 });
 
@@ -68,7 +75,7 @@ export const HardSigmoid = defineOp({
   type: 'HardSigmoid',
   attrs: { alpha: attr.float(0.2), beta: attr.float(0.5) },
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha, beta }) => [mapTensor(x!, (v) => hardSigmoid(v, f32(alpha), f32(beta)))],
 });
 
@@ -77,7 +84,7 @@ export const HardSwish = defineOp({
   type: 'HardSwish',
   attrs: {},
   ...sameType,
-  inferTypes: ([x], _a, node) => (checkDType(node, x!.dtype, 'float'), [{ dtype: x!.dtype, shape: [...x!.shape] }]),
+  inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x]) => [mapTensor(x!, (v) => v * hardSigmoid(v, f32(1 / 6), 0.5))],
 });
 
