@@ -35,8 +35,12 @@ export function readExternalBytes(proto: TensorProto, byteCount: number, ctx: Ex
 
 /** The absolute path of `location`, or a ModelError if it leaves `baseDir` in any way. */
 export function resolveInsideFolder(location: string, baseDir: string, label: string): string {
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(location)) {
+    throw new ModelError(`${label}: external data path ${JSON.stringify(location)} contains a control character`);
+  }
   const leaves = () => new ModelError(`${label}: external data path "${location}" leaves the model's folder`);
-  if (isAbsolute(location) || /^[a-zA-Z]:|^[\\/]/.test(location) || location.includes('\0')) throw leaves();
+  // Absolute in POSIX or Windows spelling (C:\..., \\server\...): never relative to the model.
+  if (isAbsolute(location) || /^[a-zA-Z]:|^[\\/]/.test(location)) throw leaves();
   const base = resolve(baseDir);
   const path = resolve(base, location);
   if (!isInside(base, path)) throw leaves();
@@ -62,7 +66,7 @@ function isInside(folder: string, path: string): boolean {
 
 function parseByteCount(text: string | undefined, key: string, label: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(text)) throw new ModelError(`${label}: external data ${key} "${text}" is not a byte count`);
+  if (!/^\d{1,15}$/.test(text)) throw new ModelError(`${label}: external data ${key} ${JSON.stringify(text)} is not a byte count`);
   return Number(text);
 }
 

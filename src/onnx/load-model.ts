@@ -72,6 +72,7 @@ function decodeGraph(bytes: Uint8Array, options: DecodeOptions): Graph {
   const model = parseModelProto(bytes, source);
   const { irVersion, opset } = checkVersions(model, source);
   const graphProto = model.graph!;
+  checkNames(graphProto, source);
 
   const initializers = readInitializers(graphProto, ctx);
   const nodes = readNodes(graphProto.node ?? [], initializers, ctx);
@@ -181,6 +182,26 @@ function readOutput(info: ValueInfoProto, source: string): ValueInfo {
   const dtype = elemType ? dtypeFromOnnx(elemType, label) : 'float32';
   const shape = (declaredShape(info, label) ?? []).map((d, i) => d ?? (i === 0 ? 1 : -1));
   return { name, dtype, shape };
+}
+
+/**
+ * Names end up in messages, reports and generated code; a name with a control character (a line
+ * break, say) would break the one-line error contract and the files edgec writes. No exporter
+ * writes such names, so a file that has them is refused.
+ */
+function checkNames(graph: GraphProto, source: string): void {
+  const bad = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+  const check = (name: string | null | undefined, what: string) => {
+    if (name && bad.test(name)) throw new ModelError(`${source}: ${what} ${JSON.stringify(name)} contains a control character`);
+  };
+  for (const v of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.initializer ?? [])]) check(v.name, 'value name');
+  for (const n of graph.node ?? []) {
+    check(n.name, 'node name');
+    check(n.opType, 'op type');
+    check(n.domain, 'domain');
+    for (const v of [...(n.input ?? []), ...(n.output ?? [])]) check(v, 'value name');
+    for (const a of n.attribute ?? []) check(a.name, 'attribute name');
+  }
 }
 
 /** Every value is written once (SSA), and every graph output is computed by something. */

@@ -114,6 +114,11 @@ describe('files that are not valid ONNX: ModelError, exit 3', () => {
     expectError(file('ir2.onnx', withModel((m) => (m.irVersion = 2))), ModelError, 3, /has IR version 2; edgec reads IR version 3 and later/);
   });
 
+  it('names with control characters (they would break one-line messages)', () => {
+    const bytes = withModel((m) => (m.graph!.node![0]!.output = ['y\nfake: error']));
+    expectError(file('newline.onnx', bytes), ModelError, 3, /: value name "y\\nfake: error" contains a control character/);
+  });
+
   it('a node reading a value nothing defines', () => {
     const bytes = withModel((m) => (m.graph!.node![0]!.input = ['x', 'nowhere']));
     expectError(file('dangling.onnx', bytes), ModelError, 3, /reads "nowhere", which no node, input or initializer defines/);

@@ -120,6 +120,10 @@ describe('external data paths that leave the model folder', () => {
     expectRefused(path, /external data path "weights\.bin" is a link that leaves the model's folder/);
   });
 
+  it('refuses a path with a control character, quoting it', () => {
+    expectRefused(externalModel(join(root, 'control'), 'w\n.bin'), /external data path "w\\n\.bin" contains a control character/);
+  });
+
   it('refuses the folder itself', () => {
     const e = (() => {
       try {

@@ -163,6 +163,43 @@ describe('nodes', () => {
     expect(graph.nodes.every((n) => n.domain === '')).toBe(true);
   });
 
+  it('maps attribute protos: typed, untyped (old exporters), tensors and subgraphs', () => {
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'attrs',
+        input: [{ name: 'c', type: { tensorType: { elemType: 9, shape: { dim: [] } } } }],
+        node: [
+          {
+            opType: 'If',
+            name: 'branch',
+            input: ['c'],
+            output: ['y'],
+            attribute: [
+              { name: 'then_branch', type: A.GRAPH, g: { name: 'then' } },
+              { name: 'else_branch', type: A.GRAPH, g: { name: 'else' } },
+              { name: 'untyped_int', i: 3 },
+              { name: 'untyped_floats', floats: [0.5, 2] },
+              { name: 'label', type: A.STRING, s: new TextEncoder().encode('héllo') },
+              { name: 'names', type: A.STRINGS, strings: [new TextEncoder().encode('a'), new TextEncoder().encode('b')] },
+              { name: 'weights', type: A.TENSOR, t: { dims: [2], dataType: 7, int64Data: [5, -6] } },
+            ],
+          },
+        ],
+        output: [{ name: 'y' }],
+      },
+    }).finish();
+    const attrs = decodeModel(bytes, { source: 'attrs.onnx' }).nodes[0]!.attrs;
+    expect(attrs['then_branch']).toEqual({ kind: 'graph', value: null });
+    expect(attrs['untyped_int']).toEqual({ kind: 'int', value: 3 });
+    expect(attrs['untyped_floats']).toEqual({ kind: 'floats', value: [0.5, 2] });
+    expect(attrs['label']).toEqual({ kind: 'string', value: 'héllo' });
+    expect(attrs['names']).toEqual({ kind: 'strings', value: ['a', 'b'] });
+    expect(attrs['weights']!.kind).toBe('tensor');
+    expect(attrs['weights']!.kind === 'tensor' && Array.from(attrs['weights']!.value.data)).toEqual([5, -6]);
+  });
+
   it('sorts nodes topologically and reports values written twice', () => {
     const unsorted = buildModel({
       nodes: [
