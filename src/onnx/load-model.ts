@@ -43,15 +43,21 @@ export function loadModel(path: string, options: LoadOptions = {}): Graph {
   return decodeModel(readModelFile(path), { ...options, source: path, baseDir: dirname(resolve(path)) });
 }
 
+/** A protobuf message cannot exceed 2 GiB; larger models keep their weights in external data. */
+const MAX_MODEL_BYTES = 2 ** 31;
+
 function readModelFile(path: string): Uint8Array {
   try {
-    if (statSync(path).isDirectory()) throw new FileError(`${path} is a directory, not an ONNX model file`);
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new FileError(`${path} is a directory, not an ONNX model file`);
+    // Devices and pipes could stream forever (/dev/zero); a model is a regular file.
+    if (!stat.isFile()) throw new FileError(`${path} is not a regular file`);
+    if (stat.size > MAX_MODEL_BYTES) throw new ModelError(`${path} is not a valid ONNX model: it is larger than 2 GiB, the protobuf limit`);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof EdgecError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FileError(`${path}: no such file`);
-    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new ModelError(`${path} is larger than 2 GiB; ONNX keeps such weights in external data`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileError(`${path}: no such file`);
     throw new FileError(`cannot read ${path} (${code ?? String(e)})`);
   }
 }
@@ -206,6 +212,9 @@ function checkNames(graph: GraphProto, source: string): void {
 
 /** Every value is written once (SSA), and every graph output is computed by something. */
 function checkValueNames(graph: Graph, source: string): void {
+  const inputNames = graph.inputs.map((i) => i.name);
+  const twice = inputNames.find((name, i) => inputNames.indexOf(name) !== i);
+  if (twice !== undefined) throw new ModelError(`${source}: graph input "${twice}" is declared twice`);
   const defined = new Set<string>(graph.types.keys());
   for (const node of graph.nodes) {
     for (const out of node.outputs) {

@@ -56,6 +56,7 @@ describe('files that cannot be read: FileError, exit 4', () => {
     mkdirSync(dir);
     expectError(dir, FileError, 4, /is a directory, not an ONNX model file/);
   });
+  it('a device that would stream forever', () => expectError('/dev/zero', FileError, 4, /is not a regular file/));
 });
 
 describe('files that are not valid ONNX: ModelError, exit 3', () => {
