@@ -55,6 +55,7 @@ export function upgradeLegacyForms(graph: Graph): void {
     if (node.domain !== '') continue;
     const entry = UPGRADES.get(node.op);
     if (!entry || graph.opset >= entry[0]) continue;
+    if (!node.inputs[0]) throw new ModelError(`${describeNode(node)} has no data input`);
     const replacement = entry[1](node, ctx);
     graph.nodes.splice(graph.nodes.indexOf(node), 1, ...replacement);
   }
