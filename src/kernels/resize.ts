@@ -28,6 +28,12 @@ export interface AxisOptions {
   nearestMode: string;
   /** The factor output/input this axis is resized by (as given, or derived from sizes). */
   scale: number;
+  /**
+   * The resized length align_corners divides by: in * scale when scales are given (unfloored, as
+   * the ONNX reference computes it; onnxruntime uses the floored output length instead), the
+   * output length when sizes are.
+   */
+  resizedLength: number;
   /** tf_crop_and_resize: the region of interest, as fractions of the input length. */
   roiStart: number;
   roiEnd: number;
@@ -44,7 +50,7 @@ export function sourceCoordinate(x: number, inLen: number, outLen: number, o: Ax
     case 'pytorch_half_pixel':
       return outLen > 1 ? f(f(f(x + 0.5) / scale) - 0.5) : 0;
     case 'align_corners':
-      return outLen === 1 ? 0 : f(f(x * (inLen - 1)) / (outLen - 1));
+      return o.resizedLength === 1 ? 0 : f(f(x * (inLen - 1)) / f(o.resizedLength - 1));
     case 'tf_half_pixel_for_nn':
       return f(f(x + 0.5) / scale);
     case 'half_pixel_symmetric': {

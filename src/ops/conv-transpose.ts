@@ -51,9 +51,8 @@ function transposeWindow(node: Node, inSpatial: readonly number[], kernelIn: rea
     }
     // The pads that trim the full output to the target: the odd one goes at the end for
     // SAME_UPPER and at the beginning otherwise (ONNX ConvTranspose spec, onnxruntime agrees).
-    if (requested && full < target) {
-      throw opError(node, `output_shape [${requested.join(', ')}] is larger than the full output (${full} on spatial axis ${i})`);
-    }
+    // A target past the full output (output_shape may ask for up to stride-1 extra) pads nothing:
+    // the extra rows at the end receive no input, only the bias.
     const total = Math.max(0, full - target);
     const small = Math.floor(total / 2);
     padBegin[i] = autoPad === 'SAME_UPPER' ? small : total - small;

@@ -6,6 +6,8 @@
  *
  * The output size is floor(in * scale) with scales; with sizes it is the size asked for (stretch)
  * or round(in * s) for the one scale s that keeps the aspect ratio (not_larger / not_smaller).
+ * Coordinates follow onnxruntime, except align_corners with scales, which divides by in*scale - 1
+ * as the ONNX reference does (see kernels/resize.ts).
  */
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, toIntList, type KnownValue, type Tensor, type ValueType } from '../ir/tensor.js';
@@ -87,12 +89,14 @@ function plan(node: Node, inputs: (KnownValue | undefined)[], a: ResizeAttrs): R
 
   const outShape = [...x.shape];
   const axisScale = new Array<number>(rank).fill(1);
+  const resizedLength = [...x.shape];
   if (scales) {
     axes.forEach((ax, i) => {
       const s = Math.fround(given[i]!);
       if (!(s > 0)) throw opError(node, `scales [${given.join(', ')}] must be positive`);
       axisScale[ax] = s;
-      outShape[ax] = Math.floor(Math.fround(s * x.shape[ax]!));
+      resizedLength[ax] = Math.fround(s * x.shape[ax]!);
+      outShape[ax] = Math.floor(resizedLength[ax]!);
     });
   } else {
     const ratios = axes.map((ax, i) => Math.fround(given[i]! / x.shape[ax]!));
@@ -102,6 +106,7 @@ function plan(node: Node, inputs: (KnownValue | undefined)[], a: ResizeAttrs): R
       if (!(given[i]! > 0)) throw opError(node, `sizes [${given.join(', ')}] must be positive`);
       axisScale[ax] = policy === 'stretch' ? ratios[i]! : common;
       outShape[ax] = policy === 'stretch' ? given[i]! : Math.round(Math.fround(common * x.shape[ax]!));
+      resizedLength[ax] = outShape[ax]!;
     });
   }
   for (const [ax, d] of outShape.entries()) if (d < 1) throw opError(node, `output dimension ${ax} would be ${d}`);
@@ -111,7 +116,7 @@ function plan(node: Node, inputs: (KnownValue | undefined)[], a: ResizeAttrs): R
     const roiStart = tfCrop && i >= 0 ? roi!.data[i]! : 0;
     const roiEnd = tfCrop && i >= 0 ? roi!.data[axes.length + i]! : 1;
     const coordinateMode = i >= 0 ? a.coordinate_transformation_mode : 'asymmetric';
-    return { mode, coordinateMode, nearestMode: a.nearest_mode, scale: axisScale[ax]!, roiStart, roiEnd };
+    return { mode, coordinateMode, nearestMode: a.nearest_mode, scale: axisScale[ax]!, resizedLength: resizedLength[ax]!, roiStart, roiEnd };
   });
   return { outShape, axes: options };
 }

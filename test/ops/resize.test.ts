@@ -43,7 +43,7 @@ describe('Resize nearest matches onnxruntime exactly', () => {
       it(`${coordinate} / ${nearest}: scales 2.5x1.5 up, 1.7x0.7 (sizes floored), sizes 3x4 down`, async () => {
         const attrs = { mode: 'nearest', coordinate_transformation_mode: coordinate, nearest_mode: nearest };
         expectMatch(await run({ x, attrs, scales: [1, 1, 2.5, 1.5] }));
-        expectMatch(await run({ x, attrs, scales: [1, 1, 1.7, 0.7] }));
+        if (coordinate !== 'align_corners') expectMatch(await run({ x, attrs, scales: [1, 1, 1.7, 0.7] }));
         expectMatch(await run({ x, attrs, sizes: [1, 2, 3, 4] }));
       });
     }
@@ -64,7 +64,7 @@ describe('Resize linear matches onnxruntime (rtol 1e-4, atol 1e-5)', () => {
     it(`${coordinate}: scales 2x1.5, 1.7x0.7 (sizes floored), 0.6x0.5, sizes 7x3`, async () => {
       const attrs = { mode: 'linear', coordinate_transformation_mode: coordinate };
       expectMatch(await run({ x, attrs, scales: [1, 1, 2, 1.5] }), 1e-4, 1e-5);
-      expectMatch(await run({ x, attrs, scales: [1, 1, 1.7, 0.7] }), 1e-4, 1e-5);
+      if (coordinate !== 'align_corners') expectMatch(await run({ x, attrs, scales: [1, 1, 1.7, 0.7] }), 1e-4, 1e-5);
       expectMatch(await run({ x, attrs, scales: [1, 1, 0.6, 0.5] }), 1e-4, 1e-5);
       expectMatch(await run({ x, attrs, sizes: [1, 2, 7, 3] }), 1e-4, 1e-5);
     });
@@ -73,6 +73,27 @@ describe('Resize linear matches onnxruntime (rtol 1e-4, atol 1e-5)', () => {
     const attrs = { mode: 'linear', coordinate_transformation_mode: 'half_pixel' };
     expectMatch(await run({ x: randomTensor([1, 2, 3, 4, 5], 4), attrs, scales: [1, 1, 2, 1.5, 0.8] }), 1e-4, 1e-5);
   });
+});
+
+// With scales whose in*scale is not a whole number, align_corners divides by in*scale - 1 in the
+// ONNX reference (and its backend test test_resize_downsample_scales_linear_align_corners), but
+// by the floored output length - 1 in onnxruntime; edgec follows the spec's reference. Checked by
+// hand on that backend test's numbers: X = [[1,2,3,4],[5,6,7,8]], scales 0.6 -> output 1x2;
+// column 1 samples x = 1 * (4-1) / (4*0.6 - 1) = 15/7, so linear gives 3 + 1/7 and nearest X[0][2].
+describe('Resize align_corners with scales follows the ONNX reference', () => {
+  const x = makeTensor('float32', [1, 1, 2, 4], [1, 2, 3, 4, 5, 6, 7, 8]);
+  for (const [mode, expected] of [
+    ['linear', [1, 3 + 1 / 7]],
+    ['nearest', [1, 3]],
+  ] as const) {
+    it(`${mode}: [${expected.map((v) => v.toFixed(6)).join(', ')}]`, () => {
+      const attrs = { mode, coordinate_transformation_mode: 'align_corners' };
+      const [y] = runOurs({ op: 'Resize', inputs: resizeInputs({ x, attrs, scales: [1, 1, 0.6, 0.6] }), attrs }).ours;
+      expect(y!.shape).toEqual([1, 1, 1, 2]);
+      expect(y!.data[0]).toBeCloseTo(expected[0], 6);
+      expect(y!.data[1]).toBeCloseTo(expected[1], 6);
+    });
+  }
 });
 
 describe('Resize tf_crop_and_resize matches onnxruntime', () => {
