@@ -6,6 +6,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { conv2dForward, type Conv2dShape } from '../kernels/conv2d.js';
+import { convInt, type ConvIntGeometry } from '../kernels/int/conv-int.js';
+import { constantInput, intRequantOf, lowerWeighted } from '../quant/weighted-layer.js';
 import { floatData, requireFloat, requireRank, requireVector } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { checkKernelShape, conv2dShapeOf, slidingWindow, type Window } from './window-geometry.js';
@@ -80,5 +82,31 @@ export const Conv = defineOp({
   macs([, w], [y]) {
     // Per output element: one MAC per weight of one filter, (C/group) x prod(kernel).
     return sizeOf(y!.shape) * sizeOf(w!.shape.slice(1));
+  },
+  /**
+   * Integer Conv (kernels/int/conv-int.ts convInt; batch 1). Weights [Cout, Cin/group, kh, kw]
+   * per output channel; bias, requant per channel; clamp = fused activation. params: the common
+   * ones of quant/weighted-layer.ts plus the geometry (1-D lifted to 2-D, height 1): inChannels,
+   * inHeight, inWidth, outChannels, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight,
+   * strideWidth, dilationHeight, dilationWidth, padTop, padLeft, group.
+   */
+  integer: {
+    lower(ctx) {
+      const w = constantInput(ctx, 1, 'weight W');
+      const x = ctx.inputs[0];
+      if (!x || x.shape[0] !== 1) throw opError(ctx.node, 'the integer pipeline needs an activation input X of batch 1');
+      const b = ctx.constants[2];
+      if (ctx.node.inputs[2] && !b) throw opError(ctx.node, 'bias B must be a constant to be quantized');
+      const { kernel } = convGeometry(ctx.node, { dtype: 'float32', shape: x.shape }, w, b, ctx.attrs);
+      const layer = lowerWeighted(ctx, w.data, [...w.shape], kernel.outChannels, b?.data);
+      const { batch: _batch, groups, ...geometry } = kernel;
+      return { ...layer, params: { ...layer.params, ...geometry, group: groups } };
+    },
+    run(layer, [x], { outputs }) {
+      const p = layer.params as Record<string, number>;
+      const out = outputs[0]!.type === 'int16' ? new Int16Array(sizeOf(outputs[0]!.shape)) : new Int8Array(sizeOf(outputs[0]!.shape));
+      convInt(out, x!, layer.weights!.values, layer.bias, p as unknown as ConvIntGeometry, intRequantOf(layer));
+      return [out];
+    },
   },
 });

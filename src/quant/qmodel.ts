@@ -49,6 +49,8 @@ export interface QLayer {
   name: string;
   /** The float op type; the op's integer facet (src/ops/<op>.ts) runs and emits it. */
   op: string;
+  /** The op's domain: '' (ONNX) or 'com.edgec' (ChannelAffine); absent means ''. */
+  domain?: string;
   inputs: string[];
   outputs: string[];
   /** The float node's resolved attributes (kernel_shape, strides, pads, axis...). */
