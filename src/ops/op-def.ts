@@ -13,7 +13,6 @@
 import { ModelError, describeNode } from '../errors.js';
 import type { AttrKind, AttrValue, Node } from '../ir/graph.js';
 import type { KnownValue, Tensor, ValueType } from '../ir/tensor.js';
-import type { CEmitFacet } from '../codegen/c-facet.js';
 import type { IntegerFacet } from '../quant/integer-facet.js';
 import type { CEmitFacet } from '../codegen/c-facet.js';
 
@@ -80,8 +79,6 @@ export interface OpDef<S extends AttrSchema = AttrSchema> {
   forward(inputs: (Tensor | undefined)[], attrs: AttrsOf<S>, node: Node): Tensor[];
   /** Multiply-accumulates for one run; ops without arithmetic worth counting leave it out. */
   macs?(inputs: ValueType[], outputs: ValueType[], attrs: AttrsOf<S>): number;
-  /** C code for the quantized layer, bit-exact with `integer.run` (see codegen/c-facet.ts). */
-  emitC?: CEmitFacet;
   /** Quantization and the bit-exact integer reference (see quant/integer-facet.ts). */
   integer?: IntegerFacet<AttrsOf<S>>;
   /** C code for the quantized layer, bit-exact with `integer.run` (see codegen/c-facet.ts). */
