@@ -1,0 +1,66 @@
+/**
+ * Assembles report.json (src/report/compress-report.ts) from what the pipeline produced: the
+ * canonical graph (parameters and MACs per layer, as `inspect` counts them), the QModel (bits,
+ * bytes, qparams), the fidelity measurements and the arena size of the memory plan.
+ */
+import { basename } from 'node:path';
+import { summarizeModel } from '../analysis/inspect-model.js';
+import type { Graph } from '../ir/graph.js';
+import type { QModel, QTensor } from '../quant/qmodel.js';
+import { layerReport, REPORT_SCHEMA, tensorReport, totalsOf, type CompressReport } from '../report/compress-report.js';
+import { VERSION } from '../version.js';
+import type { BitPolicy } from './bit-policy.js';
+import type { Fidelity } from './fidelity.js';
+import type { ResolvedCompressOptions } from './options.js';
+
+export interface ReportInputs {
+  modelPath: string;
+  modelSha256: string;
+  name: string;
+  graph: Graph;
+  model: QModel;
+  options: ResolvedCompressOptions;
+  policy: BitPolicy;
+  fidelity: Fidelity;
+  evalInputs: string;
+  evalSamples: number;
+  arenaBytes: number;
+  files: string[];
+}
+
+export function buildReport(r: ReportInputs): CompressReport {
+  const summary = summarizeModel(r.graph);
+  const byName = new Map(summary.layers.map((l) => [l.name, l]));
+  const layers = r.model.layers.map((layer) => {
+    const s = byName.get(layer.name);
+    const sqnr = r.fidelity.sqnrDb.get(layer.outputs[0] ?? '');
+    return layerReport(layer, r.model, { params: s?.params ?? 0, macs: s?.macs ?? 0, sqnrDb: sqnr ?? null });
+  });
+  const tensor = (name: string) => tensorReport(r.model.tensors.get(name) as QTensor);
+  return {
+    schema: REPORT_SCHEMA,
+    edgec_version: VERSION,
+    name: r.name,
+    model: { file: basename(r.modelPath), sha256: r.modelSha256, producer: summary.producer, opset: summary.opset },
+    options: {
+      bits: r.options.bits,
+      observer: r.options.observer,
+      group_size: r.options.groupSize ?? null,
+      input_range: r.options.calib !== undefined ? null : [r.options.inputRange[0], r.options.inputRange[1]],
+      calib_file: r.options.calib !== undefined ? basename(r.options.calib) : null,
+      calibration: r.model.calibration,
+    },
+    bit_policy: { rule: r.policy.rule, weight_bits: r.policy.weightBits, eight_bit_layers: r.policy.eightBitLayers },
+    inputs: r.model.inputs.map(tensor),
+    outputs: r.model.outputs.map(tensor),
+    layers,
+    totals: totalsOf(layers, r.arenaBytes),
+    accuracy: {
+      eval_inputs: r.evalInputs,
+      samples: r.evalSamples,
+      output_sqnr_db: r.fidelity.outputSqnrDb,
+      max_abs_error: r.fidelity.maxAbsError,
+    },
+    files: [...r.files].sort(),
+  };
+}
