@@ -1,8 +1,9 @@
 /**
  * Normalisation kernels over flat Float32Arrays: inference-form batch normalisation (per channel,
- * with running statistics) and layer normalisation (per row, statistics computed on the fly).
- * Statistics are accumulated in double, so results differ from onnxruntime's float accumulation
- * only in the last bits.
+ * with running statistics), layer normalisation (per row, statistics computed on the fly), and
+ * softmax / log-softmax along one axis (opset-13 semantics: each vector along the axis on its own).
+ * Sums are accumulated in double, so results differ from onnxruntime's float accumulation only in
+ * the last bits.
  */
 
 /**
@@ -64,5 +65,37 @@ export function layerNormForward(
     }
     if (meanOut) meanOut[r] = mean;
     if (invStdOut) invStdOut[r] = invStd;
+  }
+}
+
+/**
+ * out (outer, length, inner) = softmax (or log-softmax) of x along the middle axis. The maximum is
+ * subtracted first so large logits do not overflow exp.
+ */
+export function softmaxForward(
+  out: Float32Array,
+  x: Float32Array,
+  outer: number,
+  length: number,
+  inner: number,
+  log: boolean,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * length * inner + i;
+      let max = -Infinity;
+      for (let k = 0; k < length; k++) {
+        const v = x[base + k * inner]!;
+        if (v > max || Number.isNaN(v)) max = v;
+      }
+      let sum = 0;
+      for (let k = 0; k < length; k++) sum += Math.exp(x[base + k * inner]! - max);
+      if (log) {
+        const logSum = Math.log(sum);
+        for (let k = 0; k < length; k++) out[base + k * inner] = x[base + k * inner]! - max - logSum;
+      } else {
+        for (let k = 0; k < length; k++) out[base + k * inner] = Math.exp(x[base + k * inner]! - max) / sum;
+      }
+    }
   }
 }

@@ -26,7 +26,6 @@ import * as conv from './conv.js';
 import * as convTranspose from './conv-transpose.js';
 import * as depthToSpace from './depth-to-space.js';
 import * as gemm from './gemm.js';
-import * as globalPool from './global-pool.js';
 import * as layerNorm from './layer-norm.js';
 import * as matmul from './matmul.js';
 import * as pool from './pool.js';
@@ -57,7 +56,6 @@ export const ALL_OPS: OpDef[] = [
   ...Object.values(convTranspose),
   ...Object.values(depthToSpace),
   ...Object.values(gemm),
-  ...Object.values(globalPool),
   ...Object.values(layerNorm),
   ...Object.values(matmul),
   ...Object.values(pool),

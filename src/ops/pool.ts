@@ -1,14 +1,15 @@
 /**
- * MaxPool and AveragePool, 1-D and 2-D: X (N, C, [H,] W). Windows with strides, dilations, explicit
- * pads or auto_pad, ceil_mode; AveragePool's count_include_pad; MaxPool's optional Indices output
- * (int64 flat indices into X, row- or column-major per storage_order). Pools do no multiply-
- * accumulate work, so they have no `macs`.
+ * The pools. MaxPool and AveragePool, 1-D and 2-D: X (N, C, [H,] W). Windows with strides,
+ * dilations, explicit pads or auto_pad, ceil_mode; AveragePool's count_include_pad; MaxPool's
+ * optional Indices output (int64 flat indices into X, row- or column-major per storage_order).
+ * GlobalAveragePool and GlobalMaxPool: X (N, C, D1, ..., Dk) -> (N, C, 1, ..., 1), any spatial rank.
+ * Pools do no multiply-accumulate work, so they have no `macs`.
  */
 import type { Node } from '../ir/graph.js';
-import { makeTensor, type ValueType } from '../ir/tensor.js';
-import { averagePool2dForward, maxPool2dForward, type Pool2dShape } from '../kernels/pool2d.js';
+import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
+import { averagePool2dForward, globalPoolForward, maxPool2dForward, type Pool2dShape } from '../kernels/pool2d.js';
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
-import { attr, defineOp, opError } from './op-def.js';
+import { attr, defineOp, opError, type OpDef } from './op-def.js';
 import { slidingWindow } from './window-geometry.js';
 
 const windowAttrs = {
@@ -106,3 +107,29 @@ export const AveragePool = defineOp({
     return [y];
   },
 });
+
+function globalShape(node: Node, x: ValueType): number[] {
+  requireFloat(node, x, 'input X');
+  if (x.shape.length < 3) throw opError(node, `input X must be (N, C, D1, ...), found shape [${x.shape.join(', ')}]`);
+  return [x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => 1)];
+}
+
+function globalPool(type: string, kind: 'average' | 'max'): OpDef {
+  return defineOp({
+    type,
+    attrs: {},
+    inputs: { min: 1, max: 1 },
+    outputs: { min: 1, max: 1 },
+    inferTypes: ([x], _a, node) => [{ dtype: x!.dtype, shape: globalShape(node, x!) }],
+    forward([x], _a, node) {
+      const shape = globalShape(node, x!);
+      const y = makeTensor(x!.dtype, shape);
+      const planes = x!.shape[0]! * x!.shape[1]!;
+      globalPoolForward(y.data as Float32Array, floatData(x!), planes, sizeOf(x!.shape.slice(2)), kind);
+      return [y];
+    },
+  });
+}
+
+export const GlobalAveragePool = globalPool('GlobalAveragePool', 'average');
+export const GlobalMaxPool = globalPool('GlobalMaxPool', 'max');

@@ -4,7 +4,7 @@
  */
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
-import { softmaxForward } from '../kernels/softmax.js';
+import { softmaxForward } from '../kernels/normalization.js';
 import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, type OpDef } from './op-def.js';
 
