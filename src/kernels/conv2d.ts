@@ -2,8 +2,9 @@
  * 2-D convolution (1-D is the same with height 1) over flat NCHW Float32Arrays.
  *
  * - `conv2dForward` is the fast path: a direct loop for depthwise convs (one input channel per
- *   group, where im2col would only copy), otherwise im2col then the blocked GEMM of gemm.ts, per
- *   image and group. A 1x1 stride-1 unpadded conv skips im2col: the input already is the matrix.
+ *   group, where a GEMM per group would be a single row), otherwise im2col then the blocked GEMM
+ *   of gemm.ts, per image and group. A 1x1 stride-1 unpadded conv skips im2col: the input already
+ *   is the matrix.
  * - `conv2dReference` is the obvious seven-deep loop, the oracle the fast path is tested against.
  *
  * Pure functions with explicit sizes and no graph types, so a WebAssembly SIMD kernel can take the
@@ -43,7 +44,7 @@ export function conv2dForward(
   bias: Float32Array | undefined,
   s: Conv2dShape,
 ): void {
-  if (s.inChannels === s.groups) {
+  if (s.inChannels === s.groups && s.groups > 1) {
     depthwiseConv2d(out, input, weight, bias, s);
     return;
   }
@@ -105,7 +106,12 @@ function im2col(col: Float32Array, input: Float32Array, channels: number, s: Con
   }
 }
 
-/** Depthwise (C/groups == 1): each output channel m reads input channel m / (M/groups). */
+/**
+ * Depthwise (C/groups == 1): each output channel m reads input channel m / (M/groups). Tap by
+ * tap: for kernel tap (kh, kw), out[oh, ow] += w * in[oh*sH - padTop + kh*dH, ow*sW - padLeft +
+ * kw*dW] over the output rectangle whose taps land inside the input, so the inner loop has no
+ * bounds checks and walks both planes at a fixed stride.
+ */
 function depthwiseConv2d(
   out: Float32Array,
   input: Float32Array,
@@ -114,40 +120,50 @@ function depthwiseConv2d(
   s: Conv2dShape,
 ): void {
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW, kernelHeight: kH, kernelWidth: kW } = s;
+  const { strideHeight: sH, strideWidth: sW } = s;
   const multiplier = s.outChannels / s.groups;
-  // Per output column, the kernel columns that land inside the input (same for every row).
-  const kwLo = new Int32Array(oW);
-  const kwHi = new Int32Array(oW);
-  for (let ow = 0; ow < oW; ow++) {
-    const iw0 = ow * s.strideWidth - s.padLeft;
-    kwLo[ow] = Math.min(kW, Math.max(0, Math.ceil(-iw0 / s.dilationWidth)));
-    kwHi[ow] = Math.max(kwLo[ow]!, Math.min(kW, Math.floor((W - 1 - iw0) / s.dilationWidth) + 1));
-  }
+  // Per tap row (column): its input offset and the outputs [lo, hi) where it lands inside.
+  const rows = tapSpans(kH, s.dilationHeight, s.padTop, sH, H, oH);
+  const cols = tapSpans(kW, s.dilationWidth, s.padLeft, sW, W, oW);
   for (let n = 0; n < s.batch; n++) {
     for (let m = 0; m < s.outChannels; m++) {
       const inPlane = (n * s.inChannels + Math.floor(m / multiplier)) * H * W;
       const outPlane = (n * s.outChannels + m) * oH * oW;
-      const taps = m * kH * kW;
-      const b = bias ? bias[m]! : 0;
-      for (let oh = 0; oh < oH; oh++) {
-        const ih0 = oh * s.strideHeight - s.padTop;
-        const khLo = Math.min(kH, Math.max(0, Math.ceil(-ih0 / s.dilationHeight)));
-        const khHi = Math.max(khLo, Math.min(kH, Math.floor((H - 1 - ih0) / s.dilationHeight) + 1));
-        for (let ow = 0; ow < oW; ow++) {
-          const iw0 = ow * s.strideWidth - s.padLeft;
-          const lo = kwLo[ow]!;
-          const hi = kwHi[ow]!;
-          let sum = b;
-          for (let kh = khLo; kh < khHi; kh++) {
-            const rowIn = inPlane + (ih0 + kh * s.dilationHeight) * W + iw0;
-            const rowW = taps + kh * kW;
-            for (let kw = lo; kw < hi; kw++) sum += input[rowIn + kw * s.dilationWidth]! * weight[rowW + kw]!;
+      out.fill(bias ? bias[m]! : 0, outPlane, outPlane + oH * oW);
+      for (let kh = 0; kh < kH; kh++) {
+        const rowOffset = rows.offset[kh]!;
+        const ohLo = rows.lo[kh]!;
+        const ohHi = rows.hi[kh]!;
+        for (let kw = 0; kw < kW; kw++) {
+          const colOffset = cols.offset[kw]!;
+          const owLo = cols.lo[kw]!;
+          const owHi = cols.hi[kw]!;
+          const w = weight[(m * kH + kh) * kW + kw]!;
+          for (let oh = ohLo; oh < ohHi; oh++) {
+            const dst = outPlane + oh * oW;
+            const src = inPlane + (oh * sH + rowOffset) * W + colOffset;
+            for (let ow = owLo; ow < owHi; ow++) out[dst + ow]! += w * input[src + ow * sW]!;
           }
-          out[outPlane + oh * oW + ow] = sum;
         }
       }
     }
   }
+}
+
+/**
+ * For each of `kernel` taps along one axis: its offset into the input (tap * dilation - pad) and the
+ * output indices [lo, hi) for which offset + o * stride falls inside [0, inLen).
+ */
+function tapSpans(kernel: number, dilation: number, pad: number, stride: number, inLen: number, outLen: number) {
+  const offset = new Int32Array(kernel);
+  const lo = new Int32Array(kernel);
+  const hi = new Int32Array(kernel);
+  for (let k = 0; k < kernel; k++) {
+    offset[k] = k * dilation - pad;
+    lo[k] = Math.min(outLen, Math.max(0, Math.ceil(-offset[k]! / stride)));
+    hi[k] = Math.max(lo[k]!, Math.min(outLen, Math.floor((inLen - 1 - offset[k]!) / stride) + 1));
+  }
+  return { offset, lo, hi };
 }
 
 /** out (N, C, P) += bias (C) broadcast over the P pixels of each channel. */
