@@ -28,6 +28,10 @@ export interface CLayerContext {
    * is a short fixed word chosen by the op (e.g. 'weights'), never model text.
    */
   constArray(label: string, type: CElementType, values: ArrayLike<number>): string;
+  /** Declares quantized weights densely packed at `bits` (quant/pack.ts) as an int8_t array. */
+  packedWeights(label: string, values: Int8Array, bits: number): string;
+  /** Declares `static const TYPE id = INIT;` (a kernel's parameter struct); returns the id. */
+  constStruct(label: string, type: string, init: string): string;
 }
 
 export interface CEmitFacet {
