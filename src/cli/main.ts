@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { EdgecError, ExitCode } from '../errors.js';
 import { registerOps } from './commands/ops.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerCompress } from './commands/compress.js';
+import { registerVerify } from './commands/verify.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInspect(program);
+  registerCompress(program);
+  registerVerify(program);
   registerOps(program);
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -10,6 +10,7 @@ import { makeTensor, type ValueType } from '../ir/tensor.js';
 import { checkDType, checkSameDType, mapTensor, rounderFor } from './elementwise.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { scalarOf } from './shape-args.js';
+import { lookupFacet } from '../quant/shared-facets.js';
 
 const f32 = Math.fround;
 const sameType = { inputs: { min: 1, max: 1 }, outputs: { min: 1, max: 1 } };
@@ -86,6 +87,8 @@ export const HardSwish = defineOp({
   ...sameType,
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x]) => [mapTensor(x!, (v) => v * hardSigmoid(v, f32(1 / 6), 0.5))],
+  // int8 lookup table, output range calibrated (quant/shared-facets.ts).
+  integer: lookupFacet(() => (v) => v * hardSigmoid(v, f32(1 / 6), 0.5)),
 });
 
 /** x where x >= 0, slope * x elsewhere; the slope broadcasts to x (one direction only). */
@@ -136,4 +139,10 @@ export const Clip = defineOp({
       return y > max ? max : y;
     })];
   },
+  // int8 lookup table (quant/shared-facets.ts); min and max must be constants.
+  integer: lookupFacet(({ constants: [, lo, hi], node }) => {
+    const min = lo ? scalarOf(lo, node, 'min') : -Infinity;
+    const max = hi ? scalarOf(hi, node, 'max') : Infinity;
+    return (v) => Math.min(max, Math.max(min, v));
+  }),
 });

@@ -11,6 +11,7 @@ import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 
 const gemmAttrs = {
+import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
   alpha: attr.float(1.0),
   beta: attr.float(1.0),
   transA: attr.int(0),
@@ -66,3 +67,17 @@ export const Gemm = defineOp({
     return M * N * K;
   },
 });
+  // Integer: a fully connected layer (quant/fully-connected-facet.ts); B and C must be constants,
+  // alpha folds into the weights and beta * C into the per-column bias.
+  integer: fullyConnectedFacet<GemmAttrs>(({ node, attrs, constants: [, b, c] }) => {
+    if (attrs.transA) throw opError(node, 'the integer pipeline does not support transA');
+    if (!b) throw opError(node, 'input B must be a constant to be quantized');
+    const B = b;
+    const [K, N] = attrs.transB ? [B.shape[1]!, B.shape[0]!] : [B.shape[0]!, B.shape[1]!];
+    const filters = attrs.transB ? Float64Array.from(B.data, (v) => attrs.alpha * v) : transposeWeights(B.data, K, N, attrs.alpha);
+    if (node.inputs[2] && !c) throw opError(node, 'input C must be a constant to be quantized');
+    if (!c || attrs.beta === 0) return { filters, N, K };
+    if (c.shape.length === 2 && c.shape[0] !== 1) throw opError(node, `input C of shape [${c.shape.join(', ')}] varies by row; only a per-column bias can be quantized`);
+    const index = broadcastIndex(c.shape, [1, N]);
+    return { filters, N, K, bias: Float64Array.from(index, (i) => attrs.beta * c.data[i]!) };
+  }),

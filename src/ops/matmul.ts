@@ -11,6 +11,7 @@ import { floatData, requireFloat } from './nn-checks.js';
 import { defineOp, opError } from './op-def.js';
 
 interface MatMulPlan {
+import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
   M: number;
   N: number;
   K: number;
@@ -68,3 +69,10 @@ export const MatMul = defineOp({
     return sizeOf(y!.shape) * a!.shape[a!.shape.length - 1]!;
   },
 });
+  // Integer: a fully connected layer over A's rows (quant/fully-connected-facet.ts); B must be
+  // a constant 2-D [K, N] matrix.
+  integer: fullyConnectedFacet(({ node, constants: [, b] }) => {
+    if (!b || b.shape.length !== 2) throw opError(node, 'the integer pipeline needs B to be a constant 2-D matrix');
+    const [K, N] = b.shape as [number, number];
+    return { filters: transposeWeights(b.data, K, N), N, K };
+  }),

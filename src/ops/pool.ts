@@ -13,6 +13,7 @@ import { attr, defineOp, opError, type OpDef } from './op-def.js';
 import { slidingWindow } from './window-geometry.js';
 
 const windowAttrs = {
+import { globalAveragePoolFacet, poolFacet } from '../quant/pool-facet.js';
   auto_pad: attr.string('NOTSET'),
   ceil_mode: attr.int(0),
   dilations: attr.ints(),
@@ -131,5 +132,6 @@ function globalPool(type: string, kind: 'average' | 'max'): OpDef {
   });
 }
 
-export const GlobalAveragePool = globalPool('GlobalAveragePool', 'average');
+// Integer: the input's qparams, rounded integer mean of each plane (quant/pool-facet.ts).
+export const GlobalAveragePool = { ...globalPool('GlobalAveragePool', 'average'), integer: globalAveragePoolFacet };
 export const GlobalMaxPool = globalPool('GlobalMaxPool', 'max');

@@ -6,6 +6,7 @@
 import type { Node } from '../ir/graph.js';
 import { sizeOf, toIntList, type Tensor, type ValueType } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { copyFacet } from '../quant/shared-facets.js';
 import { knownInts, normalizeAxes, normalizeAxis, requiredInts } from './shape-args.js';
 
 function view(x: Tensor, shape: number[]): Tensor {
@@ -42,6 +43,8 @@ export const Reshape = defineOp({
     { dtype: x!.dtype, shape: reshapeTo(x!.shape, requiredInts(shape, node, 'shape'), allowzero, node) },
   ],
   forward: ([x, shape], { allowzero }, node) => [view(x!, reshapeTo(x!.shape, toIntList(shape!), allowzero, node))],
+  // Integer: a copy with the input's qparams (quant/shared-facets.ts), as Flatten, Squeeze, Unsqueeze.
+  integer: copyFacet,
 });
 
 function flattenShape(x: ValueType, axis: number, node: Node): number[] {
@@ -58,6 +61,7 @@ export const Flatten = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x], { axis }, node) => [{ dtype: x!.dtype, shape: flattenShape(x!, axis, node) }],
   forward: ([x], { axis }, node) => [view(x!, flattenShape(x!, axis, node))],
+  integer: copyFacet,
 });
 
 function squeezeShape(shape: readonly number[], axes: number[] | undefined, node: Node): number[] {
@@ -76,6 +80,7 @@ export const Squeeze = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x, axes], _a, node) => [{ dtype: x!.dtype, shape: squeezeShape(x!.shape, knownInts(axes, node, 'axes'), node) }],
   forward: ([x, axes], _a, node) => [view(x!, squeezeShape(x!.shape, axes ? toIntList(axes) : undefined, node))],
+  integer: copyFacet,
 });
 
 function unsqueezeShape(shape: readonly number[], axes: number[], node: Node): number[] {
@@ -92,4 +97,5 @@ export const Unsqueeze = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x, axes], _a, node) => [{ dtype: x!.dtype, shape: unsqueezeShape(x!.shape, requiredInts(axes, node, 'axes'), node) }],
   forward: ([x, axes], _a, node) => [view(x!, unsqueezeShape(x!.shape, toIntList(axes!), node))],
+  integer: copyFacet,
 });

@@ -9,6 +9,7 @@ import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, type OpDef } from './op-def.js';
 
 function check(node: Node, x: ValueType, axis: number): number {
+import { softmaxFacet } from '../quant/layout-facets.js';
   requireFloat(node, x, 'input');
   return normalizeAxis(node, axis, x.shape.length);
 }
@@ -38,5 +39,6 @@ function softmaxOp(type: string, log: boolean): OpDef {
   });
 }
 
-export const Softmax = softmaxOp('Softmax', false);
+// Integer: int8 softmax with an exp lookup table, output 1/256, -128 (quant/layout-facets.ts).
+export const Softmax = { ...softmaxOp('Softmax', false), integer: softmaxFacet };
 export const LogSoftmax = softmaxOp('LogSoftmax', true);

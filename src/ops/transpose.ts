@@ -6,6 +6,7 @@ import { stridedCopy } from '../kernels/strided-copy.js';
 import type { Node } from '../ir/graph.js';
 import { makeTensor, stridesOf } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { transposeFacet } from '../quant/layout-facets.js';
 
 function permutation(rank: number, perm: number[] | undefined, node: Node): number[] {
   if (perm === undefined) return Array.from({ length: rank }, (_, i) => rank - 1 - i);
@@ -32,4 +33,6 @@ export const Transpose = defineOp({
     stridedCopy(x!.data, 0, p.map((a) => inStrides[a]!), out.shape, out.data);
     return [out];
   },
+  // Integer: a permuted copy with the input's qparams (quant/layout-facets.ts).
+  integer: transposeFacet,
 });

@@ -3,6 +3,7 @@
  * strings. Every bad value is a UsageError (exit 2) whose one-line message names the flag, so the
  * CLI stays a thin shell and a programmatic caller gets the same checks.
  */
+import { checkCName } from '../codegen/emit-c.js';
 import { UsageError } from '../errors.js';
 
 export const BITS_PRESETS = ['w8a8', 'w4a8', 'w2a8', 'w8a16'] as const;
@@ -82,17 +83,13 @@ export function parseInputRange(value: string): [number, number] {
   return [lo, hi];
 }
 
-const C_KEYWORDS = new Set(
-  ('auto break case char const continue default do double else enum extern float for goto if inline int long register ' +
-    'restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Bool _Complex _Imaginary')
-    .split(' '),
-);
-
-/** `--name N`: used as the C prefix and in file names, so it must already be a C identifier. */
+/**
+ * `--name N`: used verbatim as the C prefix and in file names, so it must already be what the C
+ * sanitiser (codegen/c-identifier.ts) would produce; "edgec*" is reserved for the kernel sources.
+ */
 export function checkName(value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value) || C_KEYWORDS.has(value)) {
-    throw new UsageError(`--name "${value}": expected a C identifier (letters, digits, _; not starting with a digit; not a C keyword)`);
-  }
+  checkCName(value);
+  if (value.startsWith('edgec')) throw new UsageError(`--name "${value}": names starting with "edgec" are reserved for the kernel sources`);
   return value;
 }
 

@@ -60,7 +60,9 @@ export function quantizeModel(graph: Graph, options: QuantizeOptions = {}): QMod
   const tensors = new Map<string, QTensor>();
   const calibrated = (name: string): QTensor => {
     const [lo, hi] = calibration.ranges.get(name) ?? [0, 0];
-    return { name, shape: [...graph.types.get(name)!.shape], type, ...qparamsFromRange(lo, hi, type) };
+    const shape = graph.types.get(name)?.shape;
+    if (!shape) throw new ModelError(`value "${name}" has no known shape`);
+    return { name, shape: [...shape], type, ...qparamsFromRange(lo, hi, type) };
   };
   for (const input of graph.inputs) tensors.set(input.name, calibrated(input.name));
 

@@ -1,0 +1,30 @@
+/**
+ * The programmatic `compress`: validate options, run the pipeline (src/pipeline/compress-model.ts)
+ * and write the output directory atomically. The CLI renders the returned report.
+ */
+import { basename, extname, join } from 'node:path';
+import { compressModel } from '../pipeline/compress-model.js';
+import { resolveCompressOptions, type CompressOptions } from '../pipeline/options.js';
+import { writeOutputDir } from '../pipeline/output-dir.js';
+import type { CompressReport } from '../report/compress-report.js';
+
+export type { CompressOptions } from '../pipeline/options.js';
+
+export interface CompressResult {
+  /** The output directory as given (or the default `edgec-out/<stem>`). */
+  dir: string;
+  report: CompressReport;
+}
+
+export function defaultOutputDir(modelPath: string): string {
+  return join('edgec-out', basename(modelPath, extname(modelPath)) || 'model');
+}
+
+export async function compress(modelPath: string, options: CompressOptions = {}): Promise<CompressResult> {
+  const resolved = resolveCompressOptions(options);
+  const dir = resolved.outDir ?? defaultOutputDir(modelPath);
+  const artifacts = await compressModel(modelPath, resolved);
+  resolved.onProgress?.(`writing ${dir}`);
+  writeOutputDir(dir, artifacts.files);
+  return { dir, report: artifacts.report };
+}

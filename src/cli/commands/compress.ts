@@ -1,0 +1,77 @@
+/**
+ * `edgec compress model.onnx`: quantize, emit C, write the output directory (atomically). Flags
+ * are parsed by src/pipeline/options.ts (each bad value a one-line UsageError naming the flag);
+ * progress shows in a spinner on stderr only when stderr is a terminal and --json is off.
+ */
+import type { Command } from 'commander';
+import ora from 'ora';
+import { compress } from '../../api/compress.js';
+import { renderCompress } from '../../report/compress-text.js';
+import { checkName, parseBits, parseGroupSize, parseInputRange, parseObserver, type CompressOptions } from '../../pipeline/options.js';
+import { makeChalk, printJson, printText } from '../output.js';
+
+interface CompressFlags {
+  output?: string;
+  bits?: string;
+  name?: string;
+  groupSize?: string;
+  inputRange?: string;
+  calib?: string;
+  observer?: string;
+  inputShape: string[];
+  uniformBits?: boolean;
+  json?: boolean;
+}
+
+export function registerCompress(program: Command): void {
+  program
+    .command('compress')
+    .description('quantize an ONNX model and write C sources, report.json and a QDQ ONNX model to a directory')
+    .argument('<model>', 'path to the .onnx file')
+    .option('-o, --output <dir>', 'output directory (default: edgec-out/<model stem>/); replaced atomically')
+    .option('--bits <preset>', 'weight and activation widths: w8a8 (default), w4a8, w2a8 or w8a16')
+    .option('--name <name>', 'C prefix for NAME_run and file names (default: the model stem made a C identifier)')
+    .option('--group-size <n>', 'int4 only: one weight scale per n consecutive inputs of a channel')
+    .option('--input-range <lo,hi>', 'calibrate on inputs drawn uniformly from [lo, hi] (default 0,1)')
+    .option('--calib <file.npy>', 'calibrate on these inputs instead: N samples of the model input')
+    .option('--observer <kind>', 'activation range observer: minmax (default), percentile or mse')
+    .option(
+      '--input-shape <name=dims>',
+      "bind an input's shape, e.g. input=1x3x32x32 (repeatable; symbolic batch dims default to 1)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--uniform-bits', 'with w4a8/w2a8, quantize the first and last weighted layers at that width too (default: 8-bit)')
+    .option('--json', 'print report.json on stdout instead of the summary')
+    .action(async (model: string, flags: CompressFlags) => {
+      const options = optionsFromFlags(flags);
+      // isSilent off a terminal: ora would otherwise still print each stage as a line into logs.
+      const onTerminal = process.stderr.isTTY === true && !flags.json;
+      const spinner = ora({ stream: process.stderr, isEnabled: onTerminal, isSilent: !onTerminal });
+      spinner.start('loading model');
+      options.onProgress = (stage) => {
+        spinner.text = stage;
+      };
+      try {
+        const result = await compress(model, options);
+        spinner.stop();
+        if (flags.json) printJson(result.report);
+        else printText(renderCompress(result.report, result.dir, makeChalk()));
+      } catch (e) {
+        spinner.stop();
+        throw e;
+      }
+    });
+}
+
+function optionsFromFlags(flags: CompressFlags): CompressOptions {
+  const options: CompressOptions = { inputShape: flags.inputShape, uniformBits: flags.uniformBits === true };
+  if (flags.output !== undefined) options.outDir = flags.output;
+  if (flags.bits !== undefined) options.bits = parseBits(flags.bits);
+  if (flags.name !== undefined) options.name = checkName(flags.name);
+  if (flags.groupSize !== undefined) options.groupSize = parseGroupSize(flags.groupSize);
+  if (flags.inputRange !== undefined) options.inputRange = parseInputRange(flags.inputRange);
+  if (flags.calib !== undefined) options.calib = flags.calib;
+  if (flags.observer !== undefined) options.observer = parseObserver(flags.observer);
+  return options;
+}

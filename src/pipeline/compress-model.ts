@@ -1,0 +1,111 @@
+/**
+ * The `edgec compress` pipeline, stage by stage, as the folders lay it out: onnx/ (load) ->
+ * passes/ (canonicalize) -> quant/ (calibrate, quantize) -> codegen/ (memory plan, C) -> report/.
+ * It computes every output file in memory and returns them; the caller writes them (atomically,
+ * see output-dir.ts), so a failure at any stage leaves nothing on disk.
+ *
+ * Deterministic: calibration and evaluation inputs come from fixed seeds, the report has no
+ * timestamps or absolute paths, and every emitter writes stable bytes.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { assertSupported } from '../analysis/inspect-model.js';
+import { inferTypes } from '../engine/infer-types.js';
+import { FileError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { loadModel, parseInputShapes } from '../onnx/load-model.js';
+import { encodeModel } from '../onnx/write-model.js';
+import { canonicalize } from '../passes/index.js';
+import { exportQdq } from '../quant/export-qdq.js';
+import type { CompressReport } from '../report/compress-report.js';
+import { chooseBits } from './bit-policy.js';
+import { buildReport } from './build-report.js';
+import { measureFidelity } from './fidelity.js';
+import { emitSources, integerRunner, quantize } from './integer-stages.js';
+import { bitsSpec, type ResolvedCompressOptions } from './options.js';
+import type { OutputFile } from './output-dir.js';
+import { encodeQModel } from './qmodel-file.js';
+import { samplesFromNpy, singleInput, uniformSamples, type Samples } from './samples.js';
+import { REPORT_FILE } from './output-dir.js';
+
+/** Inputs the per-layer SQNR is measured on (drawn like calibration inputs, another seed). */
+export const EVAL_SAMPLES = 8;
+export const EVAL_SEED = 0x5eed;
+export const CALIBRATION_SEED = 1;
+
+export interface CompressArtifacts {
+  name: string;
+  report: CompressReport;
+  files: OutputFile[];
+}
+
+/** The files verify reads besides the C: the fp32 model and the QModel snapshot. */
+export function verifyFiles(name: string): { fp32: string; qmodel: string; qdq: string } {
+  return { fp32: `${name}.fp32.onnx`, qmodel: `${name}.qmodel.json`, qdq: `${name}.qdq.onnx` };
+}
+
+export async function compressModel(modelPath: string, options: ResolvedCompressOptions): Promise<CompressArtifacts> {
+  const stage = async (what: string) => {
+    options.onProgress?.(what);
+    await new Promise((resolve) => setImmediate(resolve)); // let a spinner draw
+  };
+  await stage('loading and canonicalising the model');
+  const graph = loadCanonical(modelPath, options.inputShape);
+  const stem = basename(modelPath, extname(modelPath));
+  const policy = chooseBits(graph, bitsSpec(options.bits).weightBits, options.uniformBits);
+  const calib = options.calib !== undefined ? samplesFromNpy(options.calib, singleInput(graph.inputs, '--calib', modelPath), '--calib') : undefined;
+
+  await stage(`calibrating and quantizing (${options.bits})`);
+  const quantized = quantize(graph, options.name ?? stem, options, policy, calib, CALIBRATION_SEED);
+
+  await stage('measuring the quantization error against fp32');
+  const evalSamples: Samples = calib ? calib.slice(0, EVAL_SAMPLES) : uniformSamples(graph.inputs[0]!, EVAL_SAMPLES, options.inputRange, EVAL_SEED);
+  const evalInputs = calib ? `samples of ${basename(options.calib!)}` : `uniform [${options.inputRange.join(', ')}] inputs`;
+  const fidelity = measureFidelity(graph, quantized, evalSamples, integerRunner(quantized));
+
+  await stage('generating C');
+  const c = emitSources(quantized, options.name);
+  const name = c.name;
+  const model = { ...quantized, name };
+
+  await stage('writing ONNX');
+  const names = verifyFiles(name);
+  const files: OutputFile[] = [
+    ...c.files,
+    { path: names.qdq, contents: encodeModel(exportQdq(graph, model)) },
+    { path: names.fp32, contents: encodeModel(graph) },
+    { path: names.qmodel, contents: encodeQModel(model) },
+  ];
+  const report = buildReport({
+    modelPath,
+    modelSha256: sha256(modelPath),
+    name,
+    graph,
+    model,
+    options,
+    policy,
+    fidelity,
+    evalInputs,
+    evalSamples: evalSamples.length,
+    arenaBytes: c.arenaBytes,
+    files: [...files.map((f) => f.path), REPORT_FILE],
+  });
+  files.push({ path: REPORT_FILE, contents: `${JSON.stringify(report, null, 2)}\n` });
+  return { name, report, files };
+}
+
+export function loadCanonical(modelPath: string, inputShape: string[]): Graph {
+  const graph = loadModel(modelPath, { inputShapes: parseInputShapes(inputShape) });
+  assertSupported(graph, modelPath);
+  inferTypes(graph);
+  return canonicalize(graph);
+}
+
+function sha256(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch (e) {
+    throw new FileError(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
