@@ -11,6 +11,7 @@
  * place of either behind the same signature.
  */
 import { matmulForward } from './gemm.js';
+import { wasmConv2dForward } from './wasm/conv2d-wasm.js';
 
 /** The geometry of one convolution. Output sizes are the caller's (see ops/window-geometry.ts). */
 export interface Conv2dShape {
@@ -44,6 +45,8 @@ export function conv2dForward(
   bias: Float32Array | undefined,
   s: Conv2dShape,
 ): void {
+  // The WebAssembly SIMD kernel on worker threads when built (wasm/), else the TypeScript below.
+  if (wasmConv2dForward(out, input, weight, bias, s)) return;
   if (s.inChannels === s.groups && s.groups > 1) {
     depthwiseConv2d(out, input, weight, bias, s);
     return;

@@ -9,6 +9,7 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, type ValueType } from '../ir/tensor.js';
 import { checkDType, checkSameDType, mapTensor, rounderFor } from './elementwise.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { lookupEmitC } from '../codegen/emit-ops/elementwise.js';
 import { scalarOf } from './shape-args.js';
 import { lookupFacet } from '../quant/shared-facets.js';
 
@@ -88,6 +89,7 @@ export const HardSwish = defineOp({
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x]) => [mapTensor(x!, (v) => v * hardSigmoid(v, f32(1 / 6), 0.5))],
   // int8 lookup table, output range calibrated (quant/shared-facets.ts).
+  emitC: lookupEmitC,
   integer: lookupFacet(() => (v) => v * hardSigmoid(v, f32(1 / 6), 0.5)),
 });
 
@@ -140,6 +142,7 @@ export const Clip = defineOp({
     })];
   },
   // int8 lookup table (quant/shared-facets.ts); min and max must be constants.
+  emitC: lookupEmitC,
   integer: lookupFacet(({ constants: [, lo, hi], node }) => {
     const min = lo ? scalarOf(lo, node, 'min') : -Infinity;
     const max = hi ? scalarOf(hi, node, 'max') : Infinity;

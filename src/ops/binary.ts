@@ -5,6 +5,7 @@
 import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
 import { castScalar, isFloatType, makeTensor, type DType, type Tensor, type ValueType } from '../ir/tensor.js';
 import { defineOp, opError, type OpDef } from './op-def.js';
+import { binaryEmitC } from '../codegen/emit-ops/elementwise.js';
 import type { Node } from '../ir/graph.js';
 import { binaryFacet } from '../quant/shared-facets.js';
 
@@ -65,9 +66,9 @@ function variadic(type: string, f: Fn): OpDef {
 const f32 = Math.fround;
 
 // Integer Add and Mul (two activation inputs): TFLite's rescaling, quant/shared-facets.ts.
-export const Add = { ...binary('Add', (x, y) => f32(x + y), (x, y) => x + y), integer: binaryFacet('add') };
+export const Add = { ...binary('Add', (x, y) => f32(x + y), (x, y) => x + y), integer: binaryFacet('add'), emitC: binaryEmitC('add') };
 export const Sub = binary('Sub', (x, y) => f32(x - y), (x, y) => x - y);
-export const Mul = { ...binary('Mul', (x, y) => f32(x * y), (x, y) => x * y), integer: binaryFacet('mul') };
+export const Mul = { ...binary('Mul', (x, y) => f32(x * y), (x, y) => x * y), integer: binaryFacet('mul'), emitC: binaryEmitC('mul') };
 export const Div = binary('Div', (x, y) => f32(x / y), (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));
 export const Pow = binary('Pow', (x, y) => f32(Math.pow(x, y)), (x, y) => Math.pow(x, y));
 // NaN propagates through Max/Min, as in onnxruntime.

@@ -11,6 +11,7 @@
 import { EDGEC_DOMAIN } from '../ir/graph.js';
 import { isFloatType, makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
 import { defineOp, opError } from './op-def.js';
+import { channelAffineFacet } from '../quant/layout-facets.js';
 
 export const ChannelAffine = defineOp({
   type: 'ChannelAffine',
@@ -53,4 +54,6 @@ export const ChannelAffine = defineOp({
   },
 
   macs: ([x]) => (x ? sizeOf(x.shape) : 0),
+  // Integer: per-channel weight and bias, requantized per channel (quant/layout-facets.ts).
+  integer: channelAffineFacet,
 });

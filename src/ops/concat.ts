@@ -6,6 +6,7 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { checkSameDType } from './elementwise.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { concatEmitC } from '../codegen/emit-ops/elementwise.js';
 import { concatFacet } from '../quant/layout-facets.js';
 import { normalizeAxis } from './shape-args.js';
 
@@ -47,5 +48,6 @@ export const Concat = defineOp({
     return [out];
   },
   // Integer: blocks copied, or rescaled to the output's qparams (quant/layout-facets.ts).
+  emitC: concatEmitC,
   integer: concatFacet,
 });

@@ -9,9 +9,9 @@ import { broadcastIndex } from '../kernels/broadcast.js';
 import { gemmForward } from '../kernels/gemm.js';
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
 
 const gemmAttrs = {
-import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
   alpha: attr.float(1.0),
   beta: attr.float(1.0),
   transA: attr.int(0),
@@ -66,7 +66,6 @@ export const Gemm = defineOp({
     const [K, N] = attrs.transB ? [b!.shape[1]!, b!.shape[0]!] : [b!.shape[0]!, b!.shape[1]!];
     return M * N * K;
   },
-});
   // Integer: a fully connected layer (quant/fully-connected-facet.ts); B and C must be constants,
   // alpha folds into the weights and beta * C into the per-column bias.
   integer: fullyConnectedFacet<GemmAttrs>(({ node, attrs, constants: [, b, c] }) => {
@@ -81,3 +80,4 @@ export const Gemm = defineOp({
     const index = broadcastIndex(c.shape, [1, N]);
     return { filters, N, K, bias: Float64Array.from(index, (i) => attrs.beta * c.data[i]!) };
   }),
+});

@@ -9,9 +9,9 @@ import { broadcastIndex, broadcastShapes } from '../kernels/broadcast.js';
 import { matmulForward } from '../kernels/gemm.js';
 import { floatData, requireFloat } from './nn-checks.js';
 import { defineOp, opError } from './op-def.js';
+import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
 
 interface MatMulPlan {
-import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
   M: number;
   N: number;
   K: number;
@@ -68,7 +68,6 @@ export const MatMul = defineOp({
     // Output elements x K: batch * M * N * K, and right for the 1-D cases too.
     return sizeOf(y!.shape) * a!.shape[a!.shape.length - 1]!;
   },
-});
   // Integer: a fully connected layer over A's rows (quant/fully-connected-facet.ts); B must be
   // a constant 2-D [K, N] matrix.
   integer: fullyConnectedFacet(({ node, constants: [, b] }) => {
@@ -76,3 +75,4 @@ export const MatMul = defineOp({
     const [K, N] = b.shape as [number, number];
     return { filters: transposeWeights(b.data, K, N), N, K };
   }),
+});

@@ -11,9 +11,9 @@ import { averagePool2dForward, globalPoolForward, maxPool2dForward, type Pool2dS
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError, type OpDef } from './op-def.js';
 import { slidingWindow } from './window-geometry.js';
+import { globalAveragePoolFacet, poolFacet } from '../quant/pool-facet.js';
 
 const windowAttrs = {
-import { globalAveragePoolFacet, poolFacet } from '../quant/pool-facet.js';
   auto_pad: attr.string('NOTSET'),
   ceil_mode: attr.int(0),
   dilations: attr.ints(),
@@ -91,6 +91,8 @@ export const MaxPool = defineOp({
     maxPool2dForward(y.data as Float32Array, indices?.data as Float64Array | undefined, floatData(x!), shape, a.storage_order === 1);
     return indices ? [y, indices] : [y];
   },
+  // Integer: the input's qparams, max of each window (quant/pool-facet.ts).
+  integer: poolFacet<PoolAttrs & { storage_order: number }>('max', (node, x, a) => poolGeometry(node, x, a).shape),
 });
 
 export const AveragePool = defineOp({
@@ -107,6 +109,8 @@ export const AveragePool = defineOp({
     averagePool2dForward(y.data as Float32Array, floatData(x!), shape, a.count_include_pad !== 0);
     return [y];
   },
+  // Integer: the input's qparams, rounded integer mean of each window (quant/pool-facet.ts).
+  integer: poolFacet<PoolAttrs & { count_include_pad: number }>('average', (node, x, a) => poolGeometry(node, x, a).shape),
 });
 
 function globalShape(node: Node, x: ValueType): number[] {

@@ -6,6 +6,7 @@
 import type { Node } from '../ir/graph.js';
 import { sizeOf, toIntList, type Tensor, type ValueType } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { copyEmitC } from '../codegen/emit-ops/elementwise.js';
 import { copyFacet } from '../quant/shared-facets.js';
 import { knownInts, normalizeAxes, normalizeAxis, requiredInts } from './shape-args.js';
 
@@ -45,6 +46,7 @@ export const Reshape = defineOp({
   forward: ([x, shape], { allowzero }, node) => [view(x!, reshapeTo(x!.shape, toIntList(shape!), allowzero, node))],
   // Integer: a copy with the input's qparams (quant/shared-facets.ts), as Flatten, Squeeze, Unsqueeze.
   integer: copyFacet,
+  emitC: copyEmitC,
 });
 
 function flattenShape(x: ValueType, axis: number, node: Node): number[] {
@@ -62,6 +64,7 @@ export const Flatten = defineOp({
   inferTypes: ([x], { axis }, node) => [{ dtype: x!.dtype, shape: flattenShape(x!, axis, node) }],
   forward: ([x], { axis }, node) => [view(x!, flattenShape(x!, axis, node))],
   integer: copyFacet,
+  emitC: copyEmitC,
 });
 
 function squeezeShape(shape: readonly number[], axes: number[] | undefined, node: Node): number[] {
@@ -81,6 +84,7 @@ export const Squeeze = defineOp({
   inferTypes: ([x, axes], _a, node) => [{ dtype: x!.dtype, shape: squeezeShape(x!.shape, knownInts(axes, node, 'axes'), node) }],
   forward: ([x, axes], _a, node) => [view(x!, squeezeShape(x!.shape, axes ? toIntList(axes) : undefined, node))],
   integer: copyFacet,
+  emitC: copyEmitC,
 });
 
 function unsqueezeShape(shape: readonly number[], axes: number[], node: Node): number[] {
@@ -98,4 +102,5 @@ export const Unsqueeze = defineOp({
   inferTypes: ([x, axes], _a, node) => [{ dtype: x!.dtype, shape: unsqueezeShape(x!.shape, requiredInts(axes, node, 'axes'), node) }],
   forward: ([x, axes], _a, node) => [view(x!, unsqueezeShape(x!.shape, toIntList(axes!), node))],
   integer: copyFacet,
+  emitC: copyEmitC,
 });

@@ -7,6 +7,7 @@ import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js
 import { softmaxForward } from '../kernels/normalization.js';
 import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, type OpDef } from './op-def.js';
+import { softmaxEmitC } from '../codegen/emit-ops/elementwise.js';
 
 function check(node: Node, x: ValueType, axis: number): number {
 import { softmaxFacet } from '../quant/layout-facets.js';
@@ -40,5 +41,5 @@ function softmaxOp(type: string, log: boolean): OpDef {
 }
 
 // Integer: int8 softmax with an exp lookup table, output 1/256, -128 (quant/layout-facets.ts).
-export const Softmax = { ...softmaxOp('Softmax', false), integer: softmaxFacet };
+export const Softmax = { ...softmaxOp('Softmax', false), integer: softmaxFacet, emitC: softmaxEmitC };
 export const LogSoftmax = softmaxOp('LogSoftmax', true);

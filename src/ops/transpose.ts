@@ -6,6 +6,7 @@ import { stridedCopy } from '../kernels/strided-copy.js';
 import type { Node } from '../ir/graph.js';
 import { makeTensor, stridesOf } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { transposeEmitC } from '../codegen/emit-ops/elementwise.js';
 import { transposeFacet } from '../quant/layout-facets.js';
 
 function permutation(rank: number, perm: number[] | undefined, node: Node): number[] {
@@ -34,5 +35,6 @@ export const Transpose = defineOp({
     return [out];
   },
   // Integer: a permuted copy with the input's qparams (quant/layout-facets.ts).
+  emitC: transposeEmitC,
   integer: transposeFacet,
 });

@@ -1,0 +1,129 @@
+/**
+ * Runs a WebAssembly kernel on several threads at once: the caller splits the work (a batch's
+ * images, a pool's planes, chunks of a weight gradient) into one argument list per share; share 0
+ * runs on the calling thread, the others on worker threads (node:worker_threads) that hold their
+ * own instance of the module over the same shared memory, so nothing is copied between threads.
+ *
+ * The call stays synchronous, as the kernels' callers expect: workers wait on a shared control
+ * block with Atomics.wait, and the caller waits for their results the same way (Node allows it on
+ * the main thread). Workers are started on first use and unref'd, so they never keep a process
+ * alive. EDGEC_THREADS sets the number of threads (default: the machine's available parallelism).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { InternalError, UsageError } from '../errors.js';
+import type { WasmKernels } from './wasm/module.js';
+
+/** Control block per worker, in int32 slots. */
+const SEQ = 0; // job number, bumped by the caller to start a job (-1: stop)
+const DONE = 1; // job number the worker last finished
+const STATUS = 2; // 0 ok, 1 the kernel threw
+const FN = 3; // index into the export names
+const ARGC = 4;
+const ARGS = 8;
+const MAX_ARGS = 24;
+/** How long the caller waits for a worker before calling it a bug (a kernel runs in milliseconds). */
+const WORKER_TIMEOUT_MS = 120_000;
+
+/** The worker's whole program, evaluated as CommonJS so it runs the same from src/ and dist/. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, names } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
+const kernels = names.map((name) => instance.exports[name]);
+const ctl = new Int32Array(control);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${SEQ}, seen);
+  seen = Atomics.load(ctl, ${SEQ});
+  if (seen < 0) break;
+  const args = Array.from(ctl.subarray(${ARGS}, ${ARGS} + ctl[${ARGC}]));
+  let status = 0;
+  try { kernels[ctl[${FN}]](...args); } catch { status = 1; }
+  Atomics.store(ctl, ${STATUS}, status);
+  Atomics.store(ctl, ${DONE}, seen);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+interface PooledWorker {
+  worker: Worker;
+  control: Int32Array;
+  seq: number;
+}
+
+let pool: PooledWorker[] = [];
+let poolFor: WasmKernels | undefined;
+
+/** Threads a kernel call may use: EDGEC_THREADS, or the machine's available parallelism. */
+export function threadCount(): number {
+  const given = process.env['EDGEC_THREADS'];
+  if (given === undefined || given === '') return availableParallelism();
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`EDGEC_THREADS must be an integer from 1 to 256, got "${given}"`);
+  return n;
+}
+
+function exportNames(kernels: WasmKernels): string[] {
+  return Object.keys(kernels.exports).filter((name) => typeof kernels.exports[name] === 'function').sort();
+}
+
+function startWorkers(kernels: WasmKernels, count: number): void {
+  if (poolFor !== kernels) pool = [];
+  poolFor = kernels;
+  const names = exportNames(kernels);
+  while (pool.length < count) {
+    const control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: kernels.module, memory: kernels.memory, control: control.buffer, names },
+    });
+    worker.unref();
+    pool.push({ worker, control, seq: 0 });
+  }
+}
+
+/** Splits [0, total) into at most `parts` contiguous ranges of near-equal size (none empty). */
+export function splitRange(total: number, parts: number): [number, number][] {
+  const count = Math.max(1, Math.min(parts, total));
+  return Array.from({ length: count }, (_, i) => [Math.floor((total * i) / count), Math.floor((total * (i + 1)) / count)]);
+}
+
+/**
+ * Calls the export `name` once per argument list, concurrently, and returns when all are done.
+ * Every list must write disjoint memory.
+ */
+export function runShares(kernels: WasmKernels, name: string, shares: number[][]): void {
+  const kernel = kernels.exports[name];
+  if (!kernel) throw new InternalError(`WebAssembly kernel "${name}" is not exported`);
+  const started: PooledWorker[] = [];
+  if (shares.length > 1) {
+    startWorkers(kernels, shares.length - 1);
+    const fn = exportNames(kernels).indexOf(name);
+    shares.slice(1).forEach((args, i) => {
+      const w = pool[i]!;
+      if (args.length > MAX_ARGS) throw new InternalError(`WebAssembly kernel "${name}" takes at most ${MAX_ARGS} arguments`);
+      w.control[FN] = fn;
+      w.control[ARGC] = args.length;
+      w.control.set(args, ARGS);
+      w.seq++;
+      Atomics.store(w.control, SEQ, w.seq);
+      Atomics.notify(w.control, SEQ);
+      started.push(w);
+    });
+  }
+  try {
+    kernel(...shares[0]!);
+  } finally {
+    for (const w of started) waitFor(w, name);
+  }
+}
+
+function waitFor(w: PooledWorker, name: string): void {
+  const deadline = Date.now() + WORKER_TIMEOUT_MS;
+  for (let done = Atomics.load(w.control, DONE); done !== w.seq; done = Atomics.load(w.control, DONE)) {
+    if (Date.now() > deadline) throw new InternalError(`worker thread did not finish WebAssembly kernel "${name}" within ${WORKER_TIMEOUT_MS / 1000} s`);
+    Atomics.wait(w.control, DONE, done, 1000);
+  }
+  if (w.control[STATUS] !== 0) throw new InternalError(`WebAssembly kernel "${name}" failed on a worker thread`);
+}

@@ -1,0 +1,42 @@
+/*
+ * Shared declarations of edgec's WebAssembly SIMD kernels (the .c files beside it, built by wasm/build.mjs).
+ *
+ * Every thread runs its own instance of the module over one shared linear memory, so the kernels
+ * keep no state, allocate nothing and use no shadow stack (the build checks the last): the
+ * TypeScript side lays out inputs, outputs and a scratch area per thread and passes pointers.
+ * Tensors are flat NCHW float32, as in src/kernels/.
+ */
+#ifndef EDGEC_KERNELS_H
+#define EDGEC_KERNELS_H
+
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name))) name
+
+/* Columns per packed panel of the GEMM's right-hand matrix (two 128-bit vectors). */
+#define PANEL 8
+
+/* The geometry of one 2-D convolution; field for field src/kernels/wasm/layout.ts. */
+typedef struct {
+  int batch, in_c, in_h, in_w, out_c, out_h, out_w;
+  int k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_t, pad_l, groups;
+} ConvGeom;
+
+/* The geometry of one 2-D pooling over `planes` (N*C) planes; as Pool2dShape in pool2d.ts. */
+typedef struct {
+  int planes, in_h, in_w, out_h, out_w, k_h, k_w, stride_h, stride_w, dil_h, dil_w;
+  int pad_t, pad_l, pad_b, pad_r, count_include_pad;
+} PoolGeom;
+
+/* gemm.c */
+void pack_rows(float *dst, const float *b, int ldb, int k, int n);
+void pack_cols(float *dst, const float *bt, int ldbt, int k, int n);
+void gemm_packed(float *c, int ldc, const float *a, int lda, const float *bp, int m, int n, int k, int accumulate);
+void transpose(float *dst, const float *src, int rows, int cols);
+
+/* im2col.c */
+void im2col_plain(float *col, const float *in, int channels, const ConvGeom *g);
+void im2col_packed(float *col, const float *in, int channels, const ConvGeom *g);
+void col2im_add(float *in_grad, const float *col, int channels, const ConvGeom *g);
+
+#endif
