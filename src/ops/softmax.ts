@@ -7,10 +7,10 @@ import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js
 import { softmaxForward } from '../kernels/normalization.js';
 import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, type OpDef } from './op-def.js';
+import { softmaxFacet } from '../quant/layout-facets.js';
 import { softmaxEmitC } from '../codegen/emit-ops/elementwise.js';
 
 function check(node: Node, x: ValueType, axis: number): number {
-import { softmaxFacet } from '../quant/layout-facets.js';
   requireFloat(node, x, 'input');
   return normalizeAxis(node, axis, x.shape.length);
 }
