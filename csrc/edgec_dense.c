@@ -37,14 +37,14 @@ void edgec_fully_connected(int32_t rows, int32_t k, int32_t n, int32_t w_bits, i
     }
 }
 
-void edgec_channel_affine(int32_t channels, int32_t inner, int32_t in_is16, int32_t out_is16,
+void edgec_channel_affine(int32_t channels, int32_t inner, int32_t w_bits, int32_t in_is16, int32_t out_is16,
                           const edgec_requant_params *q, const void *in, const int8_t *w, const int32_t *bias,
                           void *out)
 {
     int32_t c, i;
     for (c = 0; c < channels; c++) {
         for (i = c * inner; i < (c + 1) * inner; i++) {
-            const int32_t acc = bias[c] + (edgec_load(in, i, in_is16) + q->in_offset) * w[c];
+            const int32_t acc = bias[c] + (edgec_load(in, i, in_is16) + q->in_offset) * edgec_weight(w, c, w_bits);
             edgec_store(out, i, out_is16, edgec_finish(acc, c, q));
         }
     }

@@ -121,15 +121,16 @@ void edgec_fully_connected(int32_t rows, int32_t k, int32_t n, int32_t w_bits, i
                            const edgec_requant_params *q, const void *in, const int8_t *w, const int32_t *bias,
                            void *out);
 /* x (channels, inner): out = finish(bias[c] + (x + in_offset) * w[c]), w int8 one per channel. */
-void edgec_channel_affine(int32_t channels, int32_t inner, int32_t in_is16, int32_t out_is16,
+void edgec_channel_affine(int32_t channels, int32_t inner, int32_t w_bits, int32_t in_is16, int32_t out_is16,
                           const edgec_requant_params *q, const void *in, const int8_t *w, const int32_t *bias,
                           void *out);
 
-/* Pools keep the input's qparams: no requantization. planes = channels (batch 1). */
-void edgec_max_pool(const edgec_window *g, const void *in, void *out);
-void edgec_average_pool(const edgec_window *g, int32_t count_include_pad, int32_t zero_point, const void *in,
-                        void *out);
-void edgec_global_average_pool(int32_t planes, int32_t pixels, int32_t is16, const void *in, void *out);
+/* Pools keep the input's qparams: no requantization, then the fused activation's clamp. */
+void edgec_max_pool(const edgec_window *g, int32_t act_min, int32_t act_max, const void *in, void *out);
+void edgec_average_pool(const edgec_window *g, int32_t count_include_pad, int32_t zero_point, int32_t act_min,
+                        int32_t act_max, const void *in, void *out);
+void edgec_global_average_pool(int32_t planes, int32_t pixels, int32_t is16, int32_t act_min, int32_t act_max,
+                               const void *in, void *out);
 
 /*
  * Elementwise binary ops with numpy broadcasting over up to EDGEC_MAX_RANK dims: `shape` is the
@@ -168,9 +169,9 @@ void edgec_rescale(int32_t size, int32_t in_is16, int32_t out_is16, int32_t in_o
 /* Data movement. Transpose: out axis a is in axis perm[a]; in_strides are the input's. */
 void edgec_transpose(int32_t rank, const int32_t *out_shape, const int32_t *in_strides_permuted, int32_t is16,
                      const void *in, void *out);
-/* Copies `block` elements of each of `outer` rows into a row of `total`, starting at `start`. */
-void edgec_copy_block(int32_t outer, int32_t block, int32_t total, int32_t start, int32_t is16, const void *in,
-                      void *out);
+/* Copies `block` elements of each of `outer` rows into a row of `total` from `start`, clamped. */
+void edgec_copy_block(int32_t outer, int32_t block, int32_t total, int32_t start, int32_t is16, int32_t act_min,
+                      int32_t act_max, const void *in, void *out);
 /* The same with each element rescaled (concat inputs whose qparams differ from the output's). */
 void edgec_rescale_block(int32_t outer, int32_t block, int32_t total, int32_t start, int32_t in_is16,
                          int32_t out_is16, int32_t in_offset, int32_t mult, int32_t shift, int32_t out_offset,

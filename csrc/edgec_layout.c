@@ -22,13 +22,13 @@ void edgec_transpose(int32_t rank, const int32_t *out_shape, const int32_t *in_s
     }
 }
 
-void edgec_copy_block(int32_t outer, int32_t block, int32_t total, int32_t start, int32_t is16, const void *in,
-                      void *out)
+void edgec_copy_block(int32_t outer, int32_t block, int32_t total, int32_t start, int32_t is16, int32_t act_min,
+                      int32_t act_max, const void *in, void *out)
 {
     int32_t o, i;
     for (o = 0; o < outer; o++) {
         for (i = 0; i < block; i++) {
-            edgec_store(out, o * total + start + i, is16, edgec_load(in, o * block + i, is16));
+            edgec_store(out, o * total + start + i, is16, edgec_clamp(edgec_load(in, o * block + i, is16), act_min, act_max));
         }
     }
 }

@@ -46,7 +46,7 @@ static int32_t edgec_pool_window(const edgec_window *g, const void *in, int32_t 
 }
 
 static void edgec_pool(const edgec_window *g, const void *in, void *out, int32_t max_mode,
-                       int32_t count_include_pad, int32_t zero_point)
+                       int32_t count_include_pad, int32_t zero_point, int32_t act_min, int32_t act_max)
 {
     int32_t c, oy, ox;
     for (c = 0; c < g->in_c; c++) {
@@ -54,24 +54,25 @@ static void edgec_pool(const edgec_window *g, const void *in, void *out, int32_t
             for (ox = 0; ox < g->out_w; ox++) {
                 const int32_t v = edgec_pool_window(g, in, c * g->in_h * g->in_w, oy, ox, max_mode,
                                                     count_include_pad, zero_point);
-                edgec_store(out, (c * g->out_h + oy) * g->out_w + ox, g->out_is16, v);
+                edgec_store(out, (c * g->out_h + oy) * g->out_w + ox, g->out_is16, edgec_clamp(v, act_min, act_max));
             }
         }
     }
 }
 
-void edgec_max_pool(const edgec_window *g, const void *in, void *out)
+void edgec_max_pool(const edgec_window *g, int32_t act_min, int32_t act_max, const void *in, void *out)
 {
-    edgec_pool(g, in, out, 1, 0, 0);
+    edgec_pool(g, in, out, 1, 0, 0, act_min, act_max);
 }
 
-void edgec_average_pool(const edgec_window *g, int32_t count_include_pad, int32_t zero_point, const void *in,
-                        void *out)
+void edgec_average_pool(const edgec_window *g, int32_t count_include_pad, int32_t zero_point, int32_t act_min,
+                        int32_t act_max, const void *in, void *out)
 {
-    edgec_pool(g, in, out, 0, count_include_pad, zero_point);
+    edgec_pool(g, in, out, 0, count_include_pad, zero_point, act_min, act_max);
 }
 
-void edgec_global_average_pool(int32_t planes, int32_t pixels, int32_t is16, const void *in, void *out)
+void edgec_global_average_pool(int32_t planes, int32_t pixels, int32_t is16, int32_t act_min, int32_t act_max,
+                               const void *in, void *out)
 {
     int32_t p, i;
     for (p = 0; p < planes; p++) {
@@ -79,6 +80,6 @@ void edgec_global_average_pool(int32_t planes, int32_t pixels, int32_t is16, con
         for (i = p * pixels; i < (p + 1) * pixels; i++) {
             sum += edgec_load(in, i, is16);
         }
-        edgec_store(out, p, is16, edgec_rounded_divide(sum, pixels));
+        edgec_store(out, p, is16, edgec_clamp(edgec_rounded_divide(sum, pixels), act_min, act_max));
     }
 }

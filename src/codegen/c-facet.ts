@@ -21,6 +21,8 @@ export interface CLayerContext {
   /** A C pointer expression to the i-th input / output in the arena, typed by its QTensor type. */
   input(i: number): string;
   output(i: number): string;
+  /** Whether input i and output o were given the same bytes (in-place reuse). */
+  sameBuffer(input: number, output: number): boolean;
   /** A `void *` expression to the layer's scratch bytes (only if `scratchBytes` asked for some). */
   scratch(): string;
   /**
@@ -37,8 +39,8 @@ export interface CLayerContext {
 export interface CEmitFacet {
   /** Kernel source files (stems under csrc/, e.g. 'conv') the emitted calls need. */
   kernels: readonly string[];
-  /** In-place reuse the op allows (see codegen/arena-buffers.ts). */
-  inPlace?: InPlaceRule;
+  /** In-place reuse the op allows (see codegen/arena-buffers.ts), fixed or per layer. */
+  inPlace?: InPlaceRule | ((layer: QLayer, inputs: QTensor[], outputs: QTensor[]) => InPlaceRule | undefined);
   /** Temporary bytes the kernel needs while the layer runs. */
   scratchBytes?(layer: QLayer, inputs: QTensor[], outputs: QTensor[]): number;
   /** C statements for the layer (each ending in `;`), e.g. one kernel call. */

@@ -62,6 +62,7 @@ export function emitLayers(model: QModel, plan: ArenaPlan, arenaMacro: string): 
       outputs,
       input: (i) => pointer(layer.inputs[i]!, false),
       output: (i) => pointer(layer.outputs[i]!, true),
+      sameBuffer: (i, o) => plan.tensorOffset.get(layer.inputs[i]!) === plan.tensorOffset.get(layer.outputs[o]!),
       scratch: () => {
         const offset = plan.scratchOffset.get(index);
         if (offset === undefined) throw new InternalError(`layer ${index} asked for scratch it did not declare`);

@@ -46,7 +46,7 @@ export function planArena(model: QModel, planner: MemoryPlanner = greedyPlanner)
       name: layer.name,
       inputs: layer.inputs,
       outputs: layer.outputs,
-      inPlace: facet?.inPlace,
+      inPlace: typeof facet?.inPlace === 'function' ? facet.inPlace(layer, inputs, outputs) : facet?.inPlace,
       scratchBytes: facet?.scratchBytes?.(layer, inputs, outputs) ?? 0,
     };
   });

@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/onnx/load-model.js';
 import { canonicalize } from '../../src/passes/index.js';
-import { opOf } from '../../src/ops/registry.js';
-import { sizeOf } from '../../src/ir/tensor.js';
+import { quantizeModel } from '../../src/quant/quantize-model.js';
 import { inferTypes } from '../../src/engine/infer-types.js';
 import type { LayerBufferUse } from '../../src/codegen/arena-buffers.js';
-import { planBuffers } from '../../src/codegen/plan-arena.js';
+import { planArena, planBuffers } from '../../src/codegen/plan-arena.js';
 import {
   findOverlaps, greedyPlanner, linearPlanner, peakLiveBytes, planTimeline, type BufferRequest,
 } from '../../src/codegen/plan-memory.js';
@@ -91,17 +90,11 @@ describe('in-place reuse', () => {
   });
 });
 
-/** The float graph's layers as the C runs them: int8 activations, the ops' own in-place rules. */
+/** The quantized model's arena as the C uses it (int8 activations, the ops' in-place rules). */
 function planSharedModel(name: string) {
   const raw = loadModel(`${SHARED_MODELS}/${name}.onnx`);
   inferTypes(raw);
-  const graph = canonicalize(raw);
-  const bytes = new Map<string, number>();
-  for (const [value, type] of graph.types) if (!graph.initializers.has(value)) bytes.set(value, sizeOf(type.shape));
-  const uses: LayerBufferUse[] = graph.nodes.map((n) => ({
-    name: n.name, inputs: n.inputs, outputs: n.outputs, inPlace: opOf(n)?.emitC?.inPlace,
-  }));
-  return planBuffers(uses, bytes, graph.inputs.map((i) => i.name), graph.outputs.map((o) => o.name));
+  return planArena(quantizeModel(canonicalize(raw), { samples: 2 }));
 }
 
 describe.skipIf(!HAVE_SHARED)(`shared models' arenas${SKIP_NO_SHARED}`, () => {

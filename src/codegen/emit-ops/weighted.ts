@@ -93,3 +93,15 @@ export const fullyConnectedEmitC: CEmitFacet = {
     return `edgec_fully_connected(${[...dims, ...types].join(', ')}, ${q}, ${ctx.input(0)}, ${w}, ${bias}, ${ctx.output(0)});`;
   },
 };
+
+export const channelAffineEmitC: CEmitFacet = {
+  kernels: ['dense'],
+  inPlace: 'overwrite',
+  emit(ctx) {
+    const { layer } = ctx;
+    const q = requantParams(ctx);
+    const [w, bias] = weightsAndBias(ctx);
+    const dims = [num(layer, 'channels'), num(layer, 'inner'), layer.weights!.bits, is16(ctx.inputs[0]!), is16(ctx.outputs[0]!)];
+    return `edgec_channel_affine(${dims.join(', ')}, ${q}, ${ctx.input(0)}, ${w}, ${bias}, ${ctx.output(0)});`;
+  },
+};
