@@ -11,10 +11,12 @@
 import { EDGEC_DOMAIN } from '../ir/graph.js';
 import { isFloatType, makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
 import { defineOp, opError } from './op-def.js';
+import { channelAffineEmitC } from '../codegen/emit-ops/weighted.js';
 import { channelAffineFacet } from '../quant/layout-facets.js';
 
 export const ChannelAffine = defineOp({
   type: 'ChannelAffine',
+  emitC: channelAffineEmitC,
   domain: EDGEC_DOMAIN,
   attrs: {},
   inputs: { min: 3, max: 3 },

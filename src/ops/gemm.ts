@@ -9,6 +9,7 @@ import { broadcastIndex } from '../kernels/broadcast.js';
 import { gemmForward } from '../kernels/gemm.js';
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { fullyConnectedEmitC } from '../codegen/emit-ops/weighted.js';
 import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
 
 const gemmAttrs = {
@@ -41,6 +42,7 @@ function gemmSizes(node: Node, a: ValueType, b: ValueType, c: ValueType | undefi
 
 export const Gemm = defineOp({
   type: 'Gemm',
+  emitC: fullyConnectedEmitC,
   attrs: gemmAttrs,
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },

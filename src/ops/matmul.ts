@@ -9,6 +9,7 @@ import { broadcastIndex, broadcastShapes } from '../kernels/broadcast.js';
 import { matmulForward } from '../kernels/gemm.js';
 import { floatData, requireFloat } from './nn-checks.js';
 import { defineOp, opError } from './op-def.js';
+import { fullyConnectedEmitC } from '../codegen/emit-ops/weighted.js';
 import { fullyConnectedFacet, transposeWeights } from '../quant/fully-connected-facet.js';
 
 interface MatMulPlan {
@@ -42,6 +43,7 @@ function plan(node: Node, a: ValueType, b: ValueType): MatMulPlan {
 
 export const MatMul = defineOp({
   type: 'MatMul',
+  emitC: fullyConnectedEmitC,
   attrs: {},
   inputs: { min: 2, max: 2 },
   outputs: { min: 1, max: 1 },

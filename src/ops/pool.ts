@@ -10,6 +10,7 @@ import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { averagePool2dForward, globalPoolForward, maxPool2dForward, type Pool2dShape } from '../kernels/pool2d.js';
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError, type OpDef } from './op-def.js';
+import { globalAveragePoolEmitC, poolEmitC } from '../codegen/emit-ops/pool.js';
 import { slidingWindow } from './window-geometry.js';
 import { globalAveragePoolFacet, poolFacet } from '../quant/pool-facet.js';
 
@@ -71,6 +72,7 @@ function poolGeometry(node: Node, x: ValueType, a: PoolAttrs): { outShape: numbe
 
 export const MaxPool = defineOp({
   type: 'MaxPool',
+  emitC: poolEmitC('max'),
   attrs: { ...windowAttrs, storage_order: attr.int(0) },
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 2 },
@@ -97,6 +99,7 @@ export const MaxPool = defineOp({
 
 export const AveragePool = defineOp({
   type: 'AveragePool',
+  emitC: poolEmitC('average'),
   attrs: { ...windowAttrs, count_include_pad: attr.int(0) },
   inputs: { min: 1, max: 1 },
   outputs: { min: 1, max: 1 },
@@ -137,5 +140,5 @@ function globalPool(type: string, kind: 'average' | 'max'): OpDef {
 }
 
 // Integer: the input's qparams, rounded integer mean of each plane (quant/pool-facet.ts).
-export const GlobalAveragePool = { ...globalPool('GlobalAveragePool', 'average'), integer: globalAveragePoolFacet };
+export const GlobalAveragePool = { ...globalPool('GlobalAveragePool', 'average'), integer: globalAveragePoolFacet, emitC: globalAveragePoolEmitC };
 export const GlobalMaxPool = globalPool('GlobalMaxPool', 'max');
