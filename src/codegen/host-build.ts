@@ -49,6 +49,27 @@ export function writeHostSources(dir: string, models: readonly EmittedC[]): stri
   return [...files.keys()].filter((f) => f.endsWith('.c'));
 }
 
+export const CORTEX_M4_FLAGS = ['-mcpu=cortex-m4', '-mthumb'];
+
+/**
+ * Compiles (-c, no link) the emitted sources with a cross compiler, by default
+ * arm-none-eabi-gcc for a Cortex-M4 with the strict flags: the warnings check for MCU targets.
+ */
+export function crossCompileCheck(models: readonly EmittedC[], cc = 'arm-none-eabi-gcc', flags: string[] = CORTEX_M4_FLAGS): void {
+  const dir = mkdtempSync(join(tmpdir(), 'edgec-cross-'));
+  try {
+    const sources = writeHostSources(dir, models).filter((f) => f !== 'edgec_host_main.c');
+    for (const source of sources) {
+      execFileSync(cc, [...flags, ...STRICT_C_FLAGS, '-c', join(dir, source), '-o', join(dir, `${source}.o`)], { cwd: dir, stdio: 'pipe' });
+    }
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message);
+    throw new FileError(`${cc} failed on the emitted code: ${stderr.split('\n').find((l) => /error|warning/.test(l)) ?? stderr.split('\n')[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function buildHostProgram(models: readonly EmittedC[], options: HostBuildOptions = {}): HostProgram {
   const dir = mkdtempSync(join(tmpdir(), 'edgec-c-'));
   const binary = join(dir, 'model');
