@@ -4,6 +4,7 @@
  * against. Both are pure functions over flat row-major Float32Arrays with explicit sizes, so a
  * WebAssembly SIMD version can later replace the fast one behind the same signature.
  */
+import { WASM_MATMUL_MIN_MACS, wasmMatmul } from './wasm/gemm-wasm.js';
 
 /** Columns of `b`/`out` processed together: 256 floats of each row stay in L1 across a k-block. */
 const COL_BLOCK = 256;
@@ -17,6 +18,8 @@ const DEPTH_BLOCK = 64;
  * element is loaded and stored once per four rows of `b` rather than once per row.
  */
 export function matmulForward(out: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number): void {
+  // The WebAssembly SIMD GEMM on worker threads when built (wasm/) and worth the copies.
+  if (M * N * K >= WASM_MATMUL_MIN_MACS && wasmMatmul(out, a, b, M, N, K)) return;
   out.fill(0, 0, M * N);
   for (let j0 = 0; j0 < N; j0 += COL_BLOCK) {
     const j1 = Math.min(N, j0 + COL_BLOCK);

@@ -3,6 +3,7 @@
  * is one channel of one image (N*C planes). Windows may be dilated and padded; padding never
  * contributes a value (max ignores it, average counts it only with count_include_pad).
  */
+import { wasmAveragePool2dForward, wasmMaxPool2dForward } from './wasm/pool2d-wasm.js';
 
 export interface Pool2dShape {
   /** batch * channels */
@@ -53,6 +54,8 @@ export function maxPool2dForward(
   s: Pool2dShape,
   columnMajor: boolean,
 ): void {
+  // The WebAssembly kernel on worker threads when built (wasm/); it does not produce indices.
+  if (!indices && wasmMaxPool2dForward(out, input, s)) return;
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = s;
   const [khLo, khHi] = tapRanges(oH, s.strideHeight, s.padTop, 0, H, s.kernelHeight, s.dilationHeight);
   const [kwLo, kwHi] = tapRanges(oW, s.strideWidth, s.padLeft, 0, W, s.kernelWidth, s.dilationWidth);
@@ -92,6 +95,7 @@ export function maxPool2dForward(
  * it, which ceil_mode can add).
  */
 export function averagePool2dForward(out: Float32Array, input: Float32Array, s: Pool2dShape, countIncludePad: boolean): void {
+  if (wasmAveragePool2dForward(out, input, s, countIncludePad)) return;
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = s;
   const [khLo, khHi] = tapRanges(oH, s.strideHeight, s.padTop, 0, H, s.kernelHeight, s.dilationHeight);
   const [kwLo, kwHi] = tapRanges(oW, s.strideWidth, s.padLeft, 0, W, s.kernelWidth, s.dilationWidth);
