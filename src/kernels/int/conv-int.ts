@@ -53,29 +53,35 @@ function finish(acc: number, c: number, r: IntRequant): number {
 }
 
 export function convInt(out: IntData, x: IntData, w: Int8Array, bias: Int32Array | undefined, g: ConvIntGeometry, r: IntRequant): void {
+  const { inHeight: H, inWidth: W, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
   const cinPerGroup = g.inChannels / g.group;
   const coutPerGroup = g.outChannels / g.group;
-  const filterSize = cinPerGroup * g.kernelHeight * g.kernelWidth;
-  const groups = r.groupSize ? Math.ceil(filterSize / r.groupSize) : 0;
+  const filterSize = cinPerGroup * KH * KW;
+  const groupSize = r.groupSize ?? 0;
+  const groups = groupSize ? Math.ceil(filterSize / groupSize) : 0;
+  const offset = r.inputOffset;
   for (let co = 0; co < g.outChannels; co++) {
     const firstIn = Math.floor(co / coutPerGroup) * cinPerGroup;
-    for (let oy = 0; oy < g.outHeight; oy++) {
-      for (let ox = 0; ox < g.outWidth; ox++) {
+    const filter = co * filterSize;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
         let acc = bias ? bias[co]! : 0;
         for (let ci = 0; ci < cinPerGroup; ci++) {
-          for (let ky = 0; ky < g.kernelHeight; ky++) {
+          const plane = (firstIn + ci) * H;
+          for (let ky = 0; ky < KH; ky++) {
             const iy = oy * g.strideHeight - g.padTop + ky * g.dilationHeight;
-            if (iy < 0 || iy >= g.inHeight) continue;
-            for (let kx = 0; kx < g.kernelWidth; kx++) {
+            if (iy < 0 || iy >= H) continue; // padding: real 0, contributes nothing
+            const row = (plane + iy) * W;
+            const wRow = (ci * KH + ky) * KW;
+            for (let kx = 0; kx < KW; kx++) {
               const ix = ox * g.strideWidth - g.padLeft + kx * g.dilationWidth;
-              if (ix < 0 || ix >= g.inWidth) continue;
-              const wi = (ci * g.kernelHeight + ky) * g.kernelWidth + kx;
-              const term = (x[((firstIn + ci) * g.inHeight + iy) * g.inWidth + ix]! + r.inputOffset) * w[co * filterSize + wi]!;
-              acc += groups ? r.groupMultipliers![co * groups + Math.floor(wi / r.groupSize!)]! * term : term;
+              if (ix < 0 || ix >= W) continue;
+              const term = (x[row + ix]! + offset) * w[filter + wRow + kx]!;
+              acc += groups ? r.groupMultipliers![co * groups + Math.floor((wRow + kx) / groupSize)]! * term : term;
             }
           }
         }
-        out[(co * g.outHeight + oy) * g.outWidth + ox] = finish(acc, co, r);
+        out[(co * OH + oy) * OW + ox] = finish(acc, co, r);
       }
     }
   }
