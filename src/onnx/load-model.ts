@@ -1,6 +1,6 @@
 /**
  * ONNX file -> Graph. Decodes the protobuf, checks versions (IR 3 and later, default-domain opset
- * 7 to 21), reads initializers and Constant nodes as constants, binds input shapes, names unnamed
+ * 1 to 21), reads initializers and Constant nodes as constants, binds input shapes, names unnamed
  * nodes, upgrades legacy op forms to the canonical opset-18 ones and sorts the nodes.
  *
  * It does not run shape inference: the caller runs inferTypes, so `inspect` can first list every
@@ -23,7 +23,7 @@ import { upgradeLegacyForms } from './upgrade-legacy-forms.js';
 
 export { parseInputShapes } from './input-shapes.js';
 
-export const MIN_OPSET = 7;
+export const MIN_OPSET = 1;
 export const MAX_OPSET = 21;
 const MIN_IR_VERSION = 3;
 

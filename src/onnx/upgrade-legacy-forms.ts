@@ -16,15 +16,21 @@
  * | Dropout                              | 12           | ratio attribute dropped (identity)            |
  * | BatchNormalization                   | 9            | spatial=1 dropped; spatial=0 refused          |
  *
+ * Models at opsets 1 to 6 first go through upgrade-opsets-1-to-6.ts (to the opset-7 forms), then
+ * through this table, node by node in topological order, so that an upgrade that needs a value's
+ * shape can infer it over nodes already in canonical form (UpgradeContext.typeFor).
+ *
  * New constants become initializers under fresh names; new nodes and values get fresh names too.
  * Runs before shape inference, so what it knows of shapes comes from graph inputs, initializers
- * and ops whose output rank is fixed (Gemm, Flatten).
+ * and ops whose output rank is fixed (Gemm, Flatten), or from typeFor.
  */
 import { ModelError, describeNode } from '../errors.js';
 import { addInitializer, type AttrValue, type Graph, type Node } from '../ir/graph.js';
 import { makeTensor } from '../ir/tensor.js';
+import { toposort } from '../ir/toposort.js';
 import { makeContext, numbers, rebuild, scalarAttr, type UpgradeContext } from './upgrade-context.js';
 import { upgradeResize10, upgradeSoftmax, upgradeUpsample } from './upgrade-legacy-semantics.js';
+import { upgradeFromOpsetBelow7 } from './upgrade-opsets-1-to-6.js';
 
 type Upgrade = (node: Node, ctx: UpgradeContext) => Node[];
 
@@ -50,15 +56,22 @@ const UPGRADES = new Map<string, [number, Upgrade]>([
 
 /** Rewrites every legacy-form node of `graph` in place (graph.types must hold inputs and initializers). */
 export function upgradeLegacyForms(graph: Graph): void {
+  graph.nodes = toposort(graph);
   const ctx = makeContext(graph);
   for (const node of [...graph.nodes]) {
     if (node.domain !== '') continue;
-    const entry = UPGRADES.get(node.op);
-    if (!entry || graph.opset >= entry[0]) continue;
-    if (!node.inputs[0]) throw new ModelError(`${describeNode(node)} has no data input`);
-    const replacement = entry[1](node, ctx);
-    graph.nodes.splice(graph.nodes.indexOf(node), 1, ...replacement);
+    const opset7 = graph.opset < 7 ? upgradeFromOpsetBelow7(node, graph.opset, ctx) : [node];
+    // The node itself comes last; the helpers before it are already canonical.
+    const upgraded = opset7.pop()!;
+    graph.nodes.splice(graph.nodes.indexOf(node), 1, ...opset7, ...upgradeToOpset18(upgraded, graph.opset, ctx));
   }
+}
+
+function upgradeToOpset18(node: Node, opset: number, ctx: UpgradeContext): Node[] {
+  const entry = UPGRADES.get(node.op);
+  if (!entry || opset >= entry[0]) return [node];
+  if (!node.inputs[0]) throw new ModelError(`${describeNode(node)} has no data input`);
+  return entry[1](node, ctx);
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
