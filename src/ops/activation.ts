@@ -6,7 +6,8 @@
  */
 import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
 import type { Node } from '../ir/graph.js';
-import { makeTensor, type ValueType } from '../ir/tensor.js';
+import { makeTensor, type Tensor, type ValueType } from '../ir/tensor.js';
+import { broadcastGrads, carriesGrad, gradFrom, gradOf, mapGrad } from '../train/op-grads.js';
 import { checkDType, checkSameDType, mapTensor, rounderFor } from './elementwise.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { lookupEmitC } from '../codegen/emit-ops/elementwise.js';
@@ -15,6 +16,11 @@ import { lookupFacet } from '../quant/shared-facets.js';
 
 const f32 = Math.fround;
 const sameType = { inputs: { min: 1, max: 1 }, outputs: { min: 1, max: 1 } };
+
+/** The backward of an elementwise activation whose derivative at x (y = f(x)) depends on its attributes. */
+function pointwise<A>(df: (a: A) => (x: number, y: number) => number) {
+  return ([x]: (Tensor | undefined)[], [y]: Tensor[], [dy]: (Tensor | undefined)[], a: A) => [mapGrad(x!, y!, gradOf(dy, y!), df(a))];
+}
 
 /** These activations are defined for float tensors only, and keep type and shape. */
 function floatUnaryType(x: ValueType, node: Node): ValueType {
@@ -28,6 +34,7 @@ export const LeakyRelu = defineOp({
   ...sameType,
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v < 0 ? f32(alpha) * v : v))],
+  backward: pointwise(({ alpha }) => (x) => (x < 0 ? f32(alpha) : 1)),
 });
 
 export const Elu = defineOp({
@@ -36,6 +43,7 @@ export const Elu = defineOp({
   ...sameType,
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v < 0 ? f32(alpha) * Math.expm1(v) : v))],
+  backward: pointwise(({ alpha }) => (x) => (x < 0 ? f32(alpha) * Math.exp(x) : 1)),
 });
 
 export const Selu = defineOp({
@@ -47,6 +55,7 @@ export const Selu = defineOp({
     const [a, g] = [f32(alpha), f32(gamma)];
     return [mapTensor(x!, (v) => (v > 0 ? g * v : g * a * Math.expm1(v)))];
   },
+  backward: pointwise(({ alpha, gamma }) => (x) => (x > 0 ? f32(gamma) : f32(gamma) * f32(alpha) * Math.exp(x))),
 });
 
 export const Celu = defineOp({
@@ -58,6 +67,7 @@ export const Celu = defineOp({
     const a = f32(alpha);
     return [mapTensor(x!, (v) => Math.max(0, v) + Math.min(0, a * Math.expm1(v / a)))];
   },
+  backward: pointwise(({ alpha }) => (x) => (x > 0 ? 1 : Math.exp(x / f32(alpha)))),
 });
 
 export const ThresholdedRelu = defineOp({
@@ -66,6 +76,7 @@ export const ThresholdedRelu = defineOp({
   ...sameType,
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha }) => [mapTensor(x!, (v) => (v > f32(alpha) ? v : 0))],
+  backward: pointwise(({ alpha }) => (x) => (x > f32(alpha) ? 1 : 0)),
 });
 
 /** max(0, min(1, alpha * x + beta)), the piecewise-linear sigmoid. */
@@ -79,6 +90,10 @@ export const HardSigmoid = defineOp({
   ...sameType,
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x], { alpha, beta }) => [mapTensor(x!, (v) => hardSigmoid(v, f32(alpha), f32(beta)))],
+  backward: pointwise(({ alpha, beta }) => (x) => {
+    const t = f32(alpha) * x + f32(beta);
+    return t > 0 && t < 1 ? f32(alpha) : 0;
+  }),
 });
 
 /** x * HardSigmoid(x) with alpha 1/6, beta 0.5 (MobileNetV3's h-swish). */
@@ -88,6 +103,11 @@ export const HardSwish = defineOp({
   ...sameType,
   inferTypes: ([x], _a, node) => [floatUnaryType(x!, node)],
   forward: ([x]) => [mapTensor(x!, (v) => v * hardSigmoid(v, f32(1 / 6), 0.5))],
+  // d/dx x * hs(x) = hs(x) + x * hs'(x), hs' = 1/6 inside the ramp.
+  backward: pointwise(() => (x) => {
+    const t = f32(1 / 6) * x + 0.5;
+    return t <= 0 ? 0 : t >= 1 ? 1 : t + x * f32(1 / 6);
+  }),
   // int8 lookup table, output range calibrated (quant/shared-facets.ts).
   emitC: lookupEmitC,
   integer: lookupFacet(() => (v) => v * hardSigmoid(v, f32(1 / 6), 0.5)),
@@ -114,6 +134,7 @@ export const PRelu = defineOp({
     broadcastBinary(x!.data, x!.shape, slope!.data, slope!.shape, x!.shape, out.data, (v, s) => (v < 0 ? round(s * v) : v));
     return [out];
   },
+  backward: ([x, slope], [y], [dy]) => broadcastGrads(x!, slope!, y!, gradOf(dy, y!), [(v, s) => (v < 0 ? s : 1), (v) => (v < 0 ? v : 0)]),
 });
 
 /**
@@ -140,6 +161,21 @@ export const Clip = defineOp({
       const y = v < min ? min : v;
       return y > max ? max : y;
     })];
+  },
+  // Each output came from x, min or max, as the forward's max-then-min picked; that one gets dy.
+  backward: ([x, lo, hi], [y], [dy], _a, node) => {
+    const min = lo ? scalarOf(lo, node, 'min') : -Infinity;
+    const max = hi ? scalarOf(hi, node, 'max') : Infinity;
+    const g = gradOf(dy, y!);
+    const dx = makeTensor(x!.dtype, x!.shape);
+    let [dmin, dmax] = [0, 0];
+    x!.data.forEach((v, i) => {
+      if (v >= min && v <= max) dx.data[i] = g.data[i]!;
+      else if (v < min && min <= max) dmin += g.data[i]!;
+      else dmax += g.data[i]!;
+    });
+    if (!carriesGrad(x)) return [undefined, undefined, undefined];
+    return [dx, lo && gradFrom(lo, [dmin]), hi && gradFrom(hi, [dmax])];
   },
   // int8 lookup table (quant/shared-facets.ts); min and max must be constants.
   emitC: lookupEmitC,

@@ -8,6 +8,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { batchNormForward } from '../kernels/normalization.js';
+import { batchNormBackward } from '../kernels/normalization-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { floatData, requireFloat, requireVector } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 
@@ -50,6 +52,17 @@ export const BatchNormalization = defineOp({
     const [batch, channels] = type.shape as [number, number];
     batchNormForward(y.data as Float32Array, x, scale, bias, mean, variance, a.epsilon, batch, channels, sizeOf(type.shape.slice(2)));
     return [y];
+  },
+  // Every input has a gradient: X, the affine parameters and the statistics.
+  backward(inputs, [y], [dy], a, node) {
+    const type = check(node, inputs, a.training_mode);
+    const [x, scale, , mean, variance] = inputs.map((t) => floatData(t!)) as Float32Array[];
+    const grads = inputs.map((t) => makeTensor(t!.dtype, t!.shape));
+    const [dx, dscale, dbias, dmean, dvar] = grads.map((g) => g.data as Float32Array);
+    const [batch, channels] = type.shape as [number, number];
+    const pixels = sizeOf(type.shape.slice(2));
+    batchNormBackward({ dx, dscale, dbias, dmean, dvar }, floatData(gradOf(dy, y!)), x!, scale!, mean!, variance!, a.epsilon, batch, channels, pixels);
+    return grads;
   },
   macs([x]) {
     return sizeOf(x!.shape);

@@ -5,11 +5,14 @@
 import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
 import { castScalar, isFloatType, makeTensor, type DType, type Tensor, type ValueType } from '../ir/tensor.js';
 import { defineOp, opError, type OpDef } from './op-def.js';
+import { broadcastGrads, gradOf, selectionGrads } from '../train/op-grads.js';
 import { binaryEmitC } from '../codegen/emit-ops/elementwise.js';
 import type { Node } from '../ir/graph.js';
 import { binaryFacet } from '../quant/shared-facets.js';
 
 type Fn = (x: number, y: number) => number;
+/** d f(x, y) / dx and / dy at (x, y), given z = f(x, y). */
+type Partials = [(x: number, y: number, z: number) => number, (x: number, y: number, z: number) => number];
 
 function outputType(inputs: (ValueType | undefined)[], node: Node): ValueType {
   const present = inputs.filter((v): v is ValueType => v !== undefined);
@@ -40,7 +43,7 @@ function broadcastTo(t: Tensor, shape: readonly number[], dtype: DType): Tensor 
   return out;
 }
 
-function binary(type: string, f: Fn, intF: Fn = f): OpDef {
+function binary(type: string, partials: Partials, f: Fn, intF: Fn = f): OpDef {
   return defineOp({
     type,
     attrs: {},
@@ -48,10 +51,12 @@ function binary(type: string, f: Fn, intF: Fn = f): OpDef {
     outputs: { min: 1, max: 1 },
     inferTypes: (inputs, _a, node) => [outputType(inputs, node)],
     forward: (inputs, _a, node) => [compute(inputs, node, isFloatType(inputs[0]!.dtype) ? f : intF)],
+    backward: ([a, b], [z], [dz]) => broadcastGrads(a!, b!, z!, gradOf(dz, z!), partials),
   });
 }
 
-function variadic(type: string, f: Fn): OpDef {
+/** `winner` names the operand a variadic op's result came from (its gradient goes there). */
+function variadic(type: string, f: Fn, winner: (values: number[], z: number) => number): OpDef {
   return defineOp({
     type,
     attrs: {},
@@ -59,18 +64,23 @@ function variadic(type: string, f: Fn): OpDef {
     outputs: { min: 1, max: 1 },
     inferTypes: (inputs, _a, node) => [outputType(inputs, node)],
     forward: (inputs, _a, node) => [compute(inputs, node, f)],
+    backward: (inputs, [z], [dz]) => selectionGrads(inputs as Tensor[], z!, gradOf(dz, z!), winner),
   });
 }
+
+/** The fold keeps the later operand on ties, so the last one equal to the result wins. */
+const lastEqual = (values: number[], z: number) => Math.max(0, values.lastIndexOf(z));
+const one = () => 1;
 
 /** Float32 results are rounded once per op, as onnxruntime's float kernels do. */
 const f32 = Math.fround;
 
 // Integer Add and Mul (two activation inputs): TFLite's rescaling, quant/shared-facets.ts.
-export const Add = { ...binary('Add', (x, y) => f32(x + y), (x, y) => x + y), integer: binaryFacet('add'), emitC: binaryEmitC('add') };
-export const Sub = binary('Sub', (x, y) => f32(x - y), (x, y) => x - y);
-export const Mul = { ...binary('Mul', (x, y) => f32(x * y), (x, y) => x * y), integer: binaryFacet('mul'), emitC: binaryEmitC('mul') };
-export const Div = binary('Div', (x, y) => f32(x / y), (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));
-export const Pow = binary('Pow', (x, y) => f32(Math.pow(x, y)), (x, y) => Math.pow(x, y));
+export const Add = { ...binary('Add', [one, one], (x, y) => f32(x + y), (x, y) => x + y), integer: binaryFacet('add'), emitC: binaryEmitC('add') };
+export const Sub = binary('Sub', [one, () => -1], (x, y) => f32(x - y), (x, y) => x - y);
+export const Mul = { ...binary('Mul', [(_x, y) => y, (x) => x], (x, y) => f32(x * y), (x, y) => x * y), integer: binaryFacet('mul'), emitC: binaryEmitC('mul') };
+export const Div = binary('Div', [(_x, y) => 1 / y, (x, y) => -x / (y * y)], (x, y) => f32(x / y), (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));
+export const Pow = binary('Pow', [(x, y) => y * Math.pow(x, y - 1), (x, _y, z) => (x > 0 ? z * Math.log(x) : 0)], (x, y) => f32(Math.pow(x, y)), (x, y) => Math.pow(x, y));
 // NaN propagates through Max/Min, as in onnxruntime.
-export const Max = variadic('Max', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x > y ? x : y));
-export const Min = variadic('Min', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x < y ? x : y));
+export const Max = variadic('Max', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x > y ? x : y), lastEqual);
+export const Min = variadic('Min', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x < y ? x : y), lastEqual);

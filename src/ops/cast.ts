@@ -10,6 +10,12 @@ import type { Node } from '../ir/graph.js';
 import { roundToFloat16 } from '../kernels/special-functions.js';
 import { castScalar, makeTensor, type DType, type Tensor } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { carriesGrad, gradFrom, gradOf } from '../train/op-grads.js';
+
+/** Float to float casts pass the gradient through (in the input's dtype); others have none. */
+function castGrad(x: Tensor, y: Tensor, dy: Tensor | undefined): Tensor | undefined {
+  return carriesGrad(x) && carriesGrad(y) ? gradFrom(x, gradOf(dy, y).data) : undefined;
+}
 
 /** ONNX TensorProto.DataType codes of the dtypes edgec carries. */
 const ONNX_DTYPE: Record<number, DType> = {
@@ -57,6 +63,7 @@ export const Cast = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x], { to }, node) => [{ dtype: targetType(to, node), shape: [...x!.shape] }],
   forward: ([x], { to }, node) => [castTensor(x!, targetType(to, node))],
+  backward: ([x], [y], [dy]) => [castGrad(x!, y!, dy)],
 });
 
 export const CastLike = defineOp({
@@ -66,4 +73,5 @@ export const CastLike = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x, like]) => [{ dtype: like!.dtype, shape: [...x!.shape] }],
   forward: ([x, like]) => [castTensor(x!, like!.dtype)],
+  backward: ([x], [y], [dy]) => [castGrad(x!, y!, dy), undefined],
 });

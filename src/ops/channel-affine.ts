@@ -11,6 +11,8 @@
 import { EDGEC_DOMAIN } from '../ir/graph.js';
 import { isFloatType, makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
 import { defineOp, opError } from './op-def.js';
+import { channelAffineBackward } from '../kernels/normalization-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { channelAffineEmitC } from '../codegen/emit-ops/weighted.js';
 import { channelAffineFacet } from '../quant/layout-facets.js';
 
@@ -56,6 +58,13 @@ export const ChannelAffine = defineOp({
   },
 
   macs: ([x]) => (x ? sizeOf(x.shape) : 0),
+
+  backward: ([x, scale, bias], [y], [dy]) => {
+    const [dx, dscale, dbias] = [x!, scale!, bias!].map((t) => makeTensor(t.dtype, t.shape)) as [Tensor, Tensor, Tensor];
+    const pixels = sizeOf(x!.shape.slice(2));
+    channelAffineBackward({ dx: dx.data, dscale: dscale.data, dbias: dbias.data }, gradOf(dy, y!).data, x!.data, scale!.data, x!.shape[1]!, pixels);
+    return [dx, dscale, dbias];
+  },
   // Integer: per-channel weight and bias, requantized per channel (quant/layout-facets.ts).
   integer: channelAffineFacet,
 });

@@ -8,6 +8,7 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, type ValueType } from '../ir/tensor.js';
 import { checkDType, checkSameDType, type DTypeClass } from './elementwise.js';
 import { defineOp, opError, type OpDef } from './op-def.js';
+import { carriesGrad, gradOf, unbroadcast } from '../train/op-grads.js';
 
 function broadcastOrThrow(node: Node, types: readonly ValueType[]): number[] {
   const shape = broadcastShapes(...types.map((t) => t.shape));
@@ -33,6 +34,8 @@ function predicate(type: string, cls: DTypeClass, f: (x: number, y: number) => b
       broadcastBinary(a!.data, a!.shape, b!.data, b!.shape, out.shape, out.data, (x, y) => (f(x, y) ? 1 : 0));
       return [out];
     },
+    // A bool result is piecewise constant: no gradient reaches the operands.
+    backward: () => [undefined, undefined],
   });
 }
 
@@ -67,5 +70,13 @@ export const Where = defineOp({
       out.data[i] = c!.data[ic![i]!]! !== 0 ? x!.data[ix![i]!]! : y!.data[iy![i]!]!;
     }
     return [out];
+  },
+  // dz goes to X where the condition holds and to Y elsewhere, each summed back to its shape.
+  backward: ([c, x, y], [z], [dz]) => {
+    const g = gradOf(dz, z!);
+    const ic = broadcastIndex(c!.shape, z!.shape);
+    const [toX, toY] = [makeTensor(z!.dtype, z!.shape), makeTensor(z!.dtype, z!.shape)];
+    for (let i = 0; i < g.data.length; i++) (c!.data[ic[i]!]! !== 0 ? toX : toY).data[i] = g.data[i]!;
+    return [undefined, carriesGrad(x) ? unbroadcast(toX, x!.shape, x!.dtype) : undefined, carriesGrad(y) ? unbroadcast(toY, y!.shape, y!.dtype) : undefined];
   },
 });

@@ -6,6 +6,7 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { checkSameDType } from './elementwise.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { carriesGrad, gradOf } from '../train/op-grads.js';
 import { concatEmitC } from '../codegen/emit-ops/elementwise.js';
 import { concatFacet } from '../quant/layout-facets.js';
 import { normalizeAxis } from './shape-args.js';
@@ -46,6 +47,22 @@ export const Concat = defineOp({
       offset += chunk;
     }
     return [out];
+  },
+  // Each input's gradient is its chunks of dY, cut out the way the forward laid them in.
+  backward: (inputs, [y], [dy], { axis }, node) => {
+    const { type, axis: a } = concatType(inputs, axis, node);
+    const g = gradOf(dy, y!);
+    const outer = sizeOf(type.shape.slice(0, a));
+    const rowSize = sizeOf(type.shape.slice(a));
+    let offset = 0;
+    return inputs.map((t) => {
+      if (t === undefined) return undefined;
+      const chunk = sizeOf(t.shape.slice(a));
+      const dt = makeTensor(t.dtype, t.shape);
+      for (let o = 0; o < outer; o++) dt.data.set(g.data.subarray(o * rowSize + offset, o * rowSize + offset + chunk), o * chunk);
+      offset += chunk;
+      return carriesGrad(t) ? dt : undefined;
+    });
   },
   // Integer: blocks copied, or rescaled to the output's qparams (quant/layout-facets.ts).
   emitC: concatEmitC,

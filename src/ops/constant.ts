@@ -39,6 +39,7 @@ export const Constant = defineOp({
     return [{ dtype: value.dtype, shape: [...value.shape], value }];
   },
   forward: (_i, a, node) => [constantValue(a, node)],
+  backward: () => [],
 });
 
 function filledType(shapeInts: number[], fill: Tensor | undefined, node: Node): ValueType {
@@ -63,6 +64,8 @@ export const ConstantOfShape = defineOp({
     out.data.fill(value ? value.data[0]! : 0);
     return [out];
   },
+  // The output depends on the shape input only through its integers: no gradient.
+  backward: () => [undefined],
 });
 
 function rangeLength(start: number, limit: number, delta: number, dtype: Tensor['dtype'], node: Node): number {
@@ -100,4 +103,6 @@ export const Range = defineOp({
     }
     return [out];
   },
+  // Range builds index-like sequences from constants; edgec treats them as non-differentiable.
+  backward: () => [undefined, undefined, undefined],
 });

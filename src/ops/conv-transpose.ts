@@ -7,6 +7,9 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { convTranspose2dForward, type ConvTranspose2dShape } from '../kernels/conv-transpose2d.js';
+import { conv2dForward } from '../kernels/conv2d.js';
+import { channelBiasBackward, conv2dBackwardWeight, swapConvShape } from '../kernels/conv2d-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { floatData, requireFloat, requireRank, requireVector } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { checkKernelShape, conv2dShapeOf, dilatedExtent, parseAutoPad, perAxis, splitPads, type Window } from './window-geometry.js';
@@ -106,6 +109,20 @@ export const ConvTranspose = defineOp({
     const out = makeTensor(x!.dtype, g.outShape);
     convTranspose2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), g.kernel);
     return [out];
+  },
+  // The adjoint of a Conv: dX is the Conv of dY with W, dW the Conv weight gradient with X and dY
+  // exchanged, dB the sum of dY per channel.
+  backward([x, w, b], [y], [dy], a, node, wants) {
+    const s = geometry(node, x!, w!, b, a).kernel;
+    const asConv = swapConvShape(s);
+    const g = floatData(gradOf(dy, y!));
+    const dx = wants?.[0] === false ? undefined : makeTensor(x!.dtype, x!.shape);
+    const dw = wants?.[1] === false ? undefined : makeTensor(w!.dtype, w!.shape);
+    const db = !b || wants?.[2] === false ? undefined : makeTensor(b.dtype, b.shape);
+    if (dx) conv2dForward(dx.data as Float32Array, g, floatData(w!), undefined, asConv);
+    if (dw) conv2dBackwardWeight(dw.data as Float32Array, floatData(x!), g, asConv);
+    if (db) channelBiasBackward(db.data as Float32Array, g, s.batch, s.outChannels, s.outHeight * s.outWidth);
+    return [dx, dw, db];
   },
   macs([x, w]) {
     // Every input element meets (M/group) x prod(kernel) weights: W is (C, M/group, k...).

@@ -6,6 +6,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { conv2dForward, type Conv2dShape } from '../kernels/conv2d.js';
+import { channelBiasBackward, conv2dBackwardInput, conv2dBackwardWeight } from '../kernels/conv2d-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { convInt, type ConvIntGeometry } from '../kernels/int/conv-int.js';
 import { constantInput, intRequantOf, lowerWeighted } from '../quant/weighted-layer.js';
 import { convEmitC } from '../codegen/emit-ops/weighted.js';
@@ -79,6 +81,18 @@ export const Conv = defineOp({
     const out = makeTensor(x!.dtype, geometry.outShape);
     conv2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), geometry.kernel);
     return [out];
+  },
+  // dX is the ConvTranspose of dY, dW the correlation of dY with X, dB the sum of dY per channel.
+  backward([x, w, b], [y], [dy], a, node, wants) {
+    const s = convGeometry(node, x!, w!, b, a).kernel;
+    const g = floatData(gradOf(dy, y!));
+    const dx = wants?.[0] === false ? undefined : makeTensor(x!.dtype, x!.shape);
+    const dw = wants?.[1] === false ? undefined : makeTensor(w!.dtype, w!.shape);
+    const db = !b || wants?.[2] === false ? undefined : makeTensor(b.dtype, b.shape);
+    if (dx) conv2dBackwardInput(dx.data as Float32Array, g, floatData(w!), s);
+    if (dw) conv2dBackwardWeight(dw.data as Float32Array, g, floatData(x!), s);
+    if (db) channelBiasBackward(db.data as Float32Array, g, s.batch, s.outChannels, s.outHeight * s.outWidth);
+    return [dx, dw, db];
   },
   macs([, w], [y]) {
     // Per output element: one MAC per weight of one filter, (C/group) x prod(kernel).

@@ -8,7 +8,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, type ValueType } from '../ir/tensor.js';
 import { requireRank } from './nn-checks.js';
-import { attr, defineOp, opError } from './op-def.js';
+import { attr, defineOp, opError, type OpDef } from './op-def.js';
+import { movementBackward } from '../train/op-grads.js';
 
 function outputShape(node: Node, x: ValueType, blocksize: number | undefined, mode: string): number[] {
   if (blocksize === undefined) throw opError(node, 'attribute blocksize is required');
@@ -56,4 +57,5 @@ export const DepthToSpace = defineOp({
     }
     return [y];
   },
+  backward: movementBackward((): OpDef => DepthToSpace),
 });

@@ -7,6 +7,7 @@
 import type { Node } from '../ir/graph.js';
 import { castScalar, makeTensor, type DType, type Tensor, type ValueType } from '../ir/tensor.js';
 import { defineOp, opError, type OpDef } from './op-def.js';
+import { carriesGrad, gradOf, mapGrad } from '../train/op-grads.js';
 
 /** float: float16/32/64; signed: float and signed ints; numeric: every dtype but bool. */
 export type DTypeClass = 'float' | 'signed' | 'numeric' | 'bool' | 'any';
@@ -68,8 +69,12 @@ export function mapTensor(x: Tensor, f: (v: number) => number, dtype: DType = x.
   return out;
 }
 
-/** An attribute-free unary op: same shape and dtype out, `f` applied to every element. */
-export function unaryOp(type: string, cls: DTypeClass, f: (v: number) => number): OpDef {
+/**
+ * An attribute-free unary op: same shape and dtype out, `f` applied to every element. `df(x, y)`
+ * is its derivative at x (y = f(x) is handed in for ops whose derivative reads best from it);
+ * without one, or for integer inputs, no gradient flows.
+ */
+export function unaryOp(type: string, cls: DTypeClass, f: (v: number) => number, df?: (x: number, y: number) => number): OpDef {
   return defineOp({
     type,
     attrs: {},
@@ -80,5 +85,6 @@ export function unaryOp(type: string, cls: DTypeClass, f: (v: number) => number)
       return [{ dtype: x!.dtype, shape: [...x!.shape] }];
     },
     forward: ([x]) => [mapTensor(x!, f)],
+    backward: ([x], [y], [dy]) => [df && carriesGrad(x) ? mapGrad(x!, y!, gradOf(dy, y!), df) : undefined],
   });
 }

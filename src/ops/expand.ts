@@ -7,7 +7,8 @@ import { broadcastShapes } from '../kernels/broadcast.js';
 import { stridedCopy } from '../kernels/strided-copy.js';
 import type { Node } from '../ir/graph.js';
 import { makeTensor, stridesOf, toIntList, type Tensor, type ValueType } from '../ir/tensor.js';
-import { defineOp, opError } from './op-def.js';
+import { defineOp, opError, type OpDef } from './op-def.js';
+import { movementBackward } from '../train/op-grads.js';
 import { requiredInts } from './shape-args.js';
 
 function expandShape(input: ValueType, target: readonly number[], node: Node): number[] {
@@ -33,6 +34,8 @@ export const Expand = defineOp({
     stridedCopy(x!.data, 0, strides, outShape, out.data);
     return [out];
   },
+  // Both ops repeat elements: each input element's gradient sums those of its copies.
+  backward: movementBackward((): OpDef => Expand),
 });
 
 function tileShape(x: ValueType, repeats: readonly number[], node: Node): number[] {
@@ -50,6 +53,7 @@ export const Tile = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x, repeats], _a, node) => [{ dtype: x!.dtype, shape: tileShape(x!, requiredInts(repeats, node, 'repeats'), node) }],
   forward: ([x, repeats], _a, node) => [tile(x!, tileShape(x!, toIntList(repeats!), node))],
+  backward: movementBackward((): OpDef => Tile),
 });
 
 /** Output coordinate o reads input coordinate o mod d on every axis. */

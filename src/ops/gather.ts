@@ -5,7 +5,8 @@
  */
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
-import { attr, defineOp, opError } from './op-def.js';
+import { attr, defineOp, opError, type OpDef } from './op-def.js';
+import { movementBackward } from '../train/op-grads.js';
 import { normalizeAxis } from './shape-args.js';
 
 function gatherType(data: ValueType, indices: ValueType, axis: number, node: Node): { type: ValueType; axis: number } {
@@ -51,4 +52,6 @@ export const Gather = defineOp({
     }
     return [out];
   },
+  // Rows gathered more than once add their gradients; the indices have none.
+  backward: movementBackward((): OpDef => Gather),
 });

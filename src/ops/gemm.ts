@@ -7,6 +7,8 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, type ValueType } from '../ir/tensor.js';
 import { broadcastIndex } from '../kernels/broadcast.js';
 import { gemmForward } from '../kernels/gemm.js';
+import { gemmBackward } from '../kernels/gemm-backward.js';
+import { gradOf, scaled, unbroadcast } from '../train/op-grads.js';
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { fullyConnectedEmitC } from '../codegen/emit-ops/weighted.js';
@@ -62,6 +64,18 @@ export const Gemm = defineOp({
       for (let i = 0; i < out.length; i++) out[i]! += attrs.beta * cData[index[i]!]!;
     }
     return [y];
+  },
+  // dA' = alpha dY B'^T, dB' = alpha A'^T dY (stored as A and B are), dC = beta dY summed to C.
+  backward([a, b, c], [y], [dy], attrs, node, wants) {
+    const { M, N, K } = gemmSizes(node, a!, b!, c, attrs);
+    const g = gradOf(dy, y!);
+    const da = wants?.[0] === false ? undefined : makeTensor(a!.dtype, a!.shape);
+    const db = wants?.[1] === false ? undefined : makeTensor(b!.dtype, b!.shape);
+    const [daData, dbData] = [da?.data as Float32Array | undefined, db?.data as Float32Array | undefined];
+    gemmBackward(daData, dbData, floatData(g), floatData(a!), floatData(b!), M, N, K, attrs.transA !== 0, attrs.transB !== 0);
+    for (const d of [daData, dbData]) if (d && attrs.alpha !== 1) for (let i = 0; i < d.length; i++) d[i]! *= attrs.alpha;
+    const dc = c && wants?.[2] !== false ? scaled(unbroadcast(g, c.shape, c.dtype), attrs.beta) : undefined;
+    return [da, db, dc];
   },
   macs([a, b], _outputs, attrs) {
     const M = attrs.transA ? a!.shape[1]! : a!.shape[0]!;

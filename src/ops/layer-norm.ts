@@ -8,6 +8,8 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
 import { broadcastIndex } from '../kernels/broadcast.js';
 import { layerNormForward } from '../kernels/normalization.js';
+import { layerNormBackward } from '../kernels/normalization-backward.js';
+import { gradOf, unbroadcast } from '../train/op-grads.js';
 import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 
@@ -82,6 +84,20 @@ export const LayerNormalization = defineOp({
       a.epsilon,
     );
     return [y, mean, invStd];
+  },
+  // Gradients of Y (and of Mean and InvStdDev when they are used); Scale's and B's are summed
+  // over the rows and back over the axes they were broadcast along.
+  backward(inputs, [y, mean, invStd], [dy, dMean, dInvStd], a, node) {
+    const [x, scale, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
+    const { normalized, rows, cols } = plan(node, inputs, a.axis, a.stash_type);
+    const dx = makeTensor(x.dtype, x.shape);
+    const dscale = makeTensor('float32', normalized);
+    const dbias = makeTensor('float32', normalized);
+    const grads = { dx: dx.data as Float32Array, dscale: dscale.data as Float32Array, dbias: dbias.data as Float32Array };
+    const stats = [floatData(mean!), floatData(invStd!)] as const;
+    const extra = [dMean && floatData(dMean), dInvStd && floatData(dInvStd)] as const;
+    layerNormBackward(grads, floatData(gradOf(dy, y!)), floatData(x), expand(scale, normalized), ...stats, ...extra, rows, cols);
+    return [dx, unbroadcast(dscale, scale.shape, scale.dtype), bias && unbroadcast(dbias, bias.shape, bias.dtype)];
   },
   macs([x]) {
     return sizeOf(x!.shape);

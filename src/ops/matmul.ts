@@ -7,6 +7,8 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { broadcastIndex, broadcastShapes } from '../kernels/broadcast.js';
 import { matmulForward } from '../kernels/gemm.js';
+import { batchedMatmulBackward } from '../kernels/gemm-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { floatData, requireFloat } from './nn-checks.js';
 import { defineOp, opError } from './op-def.js';
 import { fullyConnectedEmitC } from '../codegen/emit-ops/weighted.js';
@@ -65,6 +67,16 @@ export const MatMul = defineOp({
       matmulForward(out.subarray(i * M * N, (i + 1) * M * N), aData.subarray(aStart, aStart + M * K), bData.subarray(bStart, bStart + K * N), M, N, K);
     }
     return [y];
+  },
+  // Per output matrix dA = dY B^T and dB = A^T dY, added into the matrices broadcasting reused.
+  backward([a, b], [y], [dy], _attrs, node, wants) {
+    const { M, N, K, aBatch, bBatch, batch } = plan(node, a!, b!);
+    const da = wants?.[0] === false ? undefined : makeTensor(a!.dtype, a!.shape);
+    const db = wants?.[1] === false ? undefined : makeTensor(b!.dtype, b!.shape);
+    const g = floatData(gradOf(dy, y!));
+    const [aIndex, bIndex] = [broadcastIndex(aBatch, batch), broadcastIndex(bBatch, batch)];
+    batchedMatmulBackward(da?.data as Float32Array | undefined, db?.data as Float32Array | undefined, g, floatData(a!), floatData(b!), M, N, K, aIndex, bIndex);
+    return [da, db];
   },
   macs([a], [y]) {
     // Output elements x K: batch * M * N * K, and right for the 1-D cases too.

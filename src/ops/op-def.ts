@@ -6,6 +6,8 @@
  *   shape depends on them, e.g. Reshape's shape input). Must agree with `forward` (registry test).
  * - `forward`: the fp32 reference (pure; never mutates its inputs).
  * - `macs`: multiply-accumulates of one run, for `inspect` and the cost model.
+ * - `backward`: input gradients from output gradients, for training (registry test: finite
+ *   differences).
  *
  * Later issues add facets here (backward, integer reference, C emission, cost), each optional, so
  * adding an op stays: one file, one line in ops/index.ts, its tests.
@@ -15,6 +17,7 @@ import type { AttrKind, AttrValue, Node } from '../ir/graph.js';
 import type { KnownValue, Tensor, ValueType } from '../ir/tensor.js';
 import type { IntegerFacet } from '../quant/integer-facet.js';
 import type { CEmitFacet } from '../codegen/c-facet.js';
+import type { BackwardFn } from '../train/backward-facet.js';
 
 // ---- attribute schema -------------------------------------------------------------------------
 
@@ -83,6 +86,8 @@ export interface OpDef<S extends AttrSchema = AttrSchema> {
   integer?: IntegerFacet<AttrsOf<S>>;
   /** C code for the quantized layer, bit-exact with `integer.run` (see codegen/c-facet.ts). */
   emitC?: CEmitFacet;
+  /** Gradients of the inputs from those of the outputs (see train/backward-facet.ts). */
+  backward?(...args: Parameters<BackwardFn<AttrsOf<S>>>): (Tensor | undefined)[];
 }
 
 /** Identity function that fixes the schema type, so `attrs` is typed inside the definition. */

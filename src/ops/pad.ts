@@ -7,6 +7,7 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, stridesOf, toIntList, type Tensor } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { carriesGrad, gradFrom, gradOf, movementGrad } from '../train/op-grads.js';
 import { knownInts, normalizeAxes, requiredInts, scalarOf } from './shape-args.js';
 
 const MODES = ['constant', 'reflect', 'edge', 'wrap'];
@@ -100,5 +101,15 @@ export const Pad = defineOp({
     const full = fullPads(x!.shape.length, toIntList(pads!), axes ? toIntList(axes) : undefined, node);
     const constant = value ? scalarOf(value, node, 'constant_value') : 0;
     return [pad(x!, full, mode, constant, node)];
+  },
+  // x's elements go back to where they were copied from (padding with -1 marks the constant's
+  // places); the constant gets the rest of dY, the sum over the places it filled.
+  backward: ([x, pads, value, axes], [y], [dy], { mode }, node) => {
+    if (!carriesGrad(x)) return [undefined, undefined, undefined, undefined];
+    const full = fullPads(x!.shape.length, toIntList(pads!), axes ? toIntList(axes) : undefined, node);
+    const g = gradOf(dy, y!);
+    const dx = movementGrad(x!, g, (ix) => pad(ix, full, mode, -1, node));
+    const sum = (t: Tensor) => Array.from(t.data).reduce((s, v) => s + v, 0);
+    return [dx, undefined, value && gradFrom(value, [sum(g) - sum(dx)]), undefined];
   },
 });

@@ -7,6 +7,7 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, type KnownValue, type Tensor } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { scalarOf } from './shape-args.js';
+import { gradOf } from '../train/op-grads.js';
 
 export const Identity = defineOp({
   type: 'Identity',
@@ -15,6 +16,7 @@ export const Identity = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x]) => [{ dtype: x!.dtype, shape: [...x!.shape] }],
   forward: ([x]) => [x!],
+  backward: (_i, [y], [dy]) => [gradOf(dy, y!)],
 });
 
 function checkInference(ratio: Tensor | undefined, training: Tensor | undefined, node: Node): void {
@@ -43,4 +45,6 @@ export const Dropout = defineOp({
     mask.data.fill(1);
     return [x!, mask];
   },
+  // Inference Dropout is the identity; ratio and training_mode carry no gradient.
+  backward: (_i, [y], [dy]) => [gradOf(dy, y!), undefined, undefined],
 });

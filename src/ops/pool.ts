@@ -8,6 +8,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { averagePool2dForward, globalPoolForward, maxPool2dForward, type Pool2dShape } from '../kernels/pool2d.js';
+import { averagePool2dBackward, globalPoolBackward, maxPool2dBackward } from '../kernels/pool2d-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { floatData, requireFloat, requireRank } from './nn-checks.js';
 import { attr, defineOp, opError, type OpDef } from './op-def.js';
 import { globalAveragePoolEmitC, poolEmitC } from '../codegen/emit-ops/pool.js';
@@ -93,6 +95,12 @@ export const MaxPool = defineOp({
     maxPool2dForward(y.data as Float32Array, indices?.data as Float64Array | undefined, floatData(x!), shape, a.storage_order === 1);
     return indices ? [y, indices] : [y];
   },
+  // Each window's gradient goes to its first maximum; Indices (int64) carry none.
+  backward([x], [y], [dy], a, node) {
+    const dx = makeTensor(x!.dtype, x!.shape);
+    maxPool2dBackward(dx.data as Float32Array, floatData(gradOf(dy, y!)), floatData(x!), poolGeometry(node, x!, a).shape);
+    return [dx];
+  },
   // Integer: the input's qparams, max of each window (quant/pool-facet.ts).
   integer: poolFacet<PoolAttrs & { storage_order: number }>('max', (node, x, a) => poolGeometry(node, x, a).shape),
 });
@@ -111,6 +119,11 @@ export const AveragePool = defineOp({
     const y = makeTensor(x!.dtype, outShape);
     averagePool2dForward(y.data as Float32Array, floatData(x!), shape, a.count_include_pad !== 0);
     return [y];
+  },
+  backward([x], [y], [dy], a, node) {
+    const dx = makeTensor(x!.dtype, x!.shape);
+    averagePool2dBackward(dx.data as Float32Array, floatData(gradOf(dy, y!)), poolGeometry(node, x!, a).shape, a.count_include_pad !== 0);
+    return [dx];
   },
   // Integer: the input's qparams, rounded integer mean of each window (quant/pool-facet.ts).
   integer: poolFacet<PoolAttrs & { count_include_pad: number }>('average', (node, x, a) => poolGeometry(node, x, a).shape),
@@ -135,6 +148,12 @@ function globalPool(type: string, kind: 'average' | 'max'): OpDef {
       const planes = x!.shape[0]! * x!.shape[1]!;
       globalPoolForward(y.data as Float32Array, floatData(x!), planes, sizeOf(x!.shape.slice(2)), kind);
       return [y];
+    },
+    backward([x], [y], [dy]) {
+      const dx = makeTensor(x!.dtype, x!.shape);
+      const planes = x!.shape[0]! * x!.shape[1]!;
+      globalPoolBackward(dx.data as Float32Array, floatData(gradOf(dy, y!)), floatData(x!), planes, sizeOf(x!.shape.slice(2)), kind);
+      return [dx];
     },
   });
 }

@@ -10,6 +10,8 @@ import { makeTensor, stridesOf, toIntList, type KnownValue, type Tensor, type Va
 import { checkDType, rounderFor, type DTypeClass } from './elementwise.js';
 import { attr, defineOp, type OpDef } from './op-def.js';
 import { knownInts, normalizeAxes } from './shape-args.js';
+import { broadcastIndex } from '../kernels/broadcast.js';
+import { carriesGrad, gradOf } from '../train/op-grads.js';
 
 interface Reducer {
   init: number;
@@ -86,8 +88,49 @@ function reduceOp(type: string, cls: DTypeClass, r: Reducer): OpDef {
       const list = reducedAxes(x!.shape.length, axes ? toIntList(axes) : undefined, a, node);
       return [reduce(x!, list, a, r)];
     },
+    backward: ([x, axes], [y], [dy], a, node) => {
+      const list = reducedAxes(x!.shape.length, axes ? toIntList(axes) : undefined, a, node);
+      const dx = carriesGrad(x) ? reduceBackward(x!, y!, gradOf(dy, y!), list, REDUCE_GRADS[type]!) : undefined;
+      return axes ? [dx, undefined] : [dx];
+    },
   });
 }
+
+/**
+ * dx[i] = dy[o] * d(result)/dx[i], o the output x[i] was reduced into. Max and Min share dy
+ * evenly between the elements equal to the result (PyTorch's amax/amin rule).
+ */
+function reduceBackward(x: Tensor, y: Tensor, dy: Tensor, axes: number[] | undefined, grad: ReduceGrad): Tensor {
+  const keptShape = x.shape.map((d, i) => (axes === undefined || !axes.includes(i) ? d : 1));
+  const count = axes === undefined ? 1 : axes.reduce((p, ax) => p * x.shape[ax]!, 1);
+  const index = broadcastIndex(keptShape, x.shape);
+  const ties = new Float64Array(y.data.length);
+  if (grad === 'ties') for (let i = 0; i < x.data.length; i++) if (x.data[i] === y.data[index[i]!]) ties[index[i]!]!++;
+  const dx = makeTensor(x.dtype, x.shape);
+  for (let i = 0; i < x.data.length; i++) {
+    const o = index[i]!;
+    const [v, r] = [x.data[i]!, y.data[o]!];
+    dx.data[i] = dy.data[o]! * (grad === 'ties' ? (v === r ? 1 / ties[o]! : 0) : grad(v, r, count));
+  }
+  return dx;
+}
+
+/** d(result)/dx at element x of a reduction over `count` elements with result y. */
+type ReduceGrad = ((x: number, y: number, count: number) => number) | 'ties';
+
+// Looked up by op type when backward runs.
+const REDUCE_GRADS: Record<string, ReduceGrad> = {
+  ReduceSum: () => 1,
+  ReduceMean: (_x, _y, n) => 1 / n,
+  ReduceMax: 'ties',
+  ReduceMin: 'ties',
+  ReduceProd: (x, y) => y / x, // the product of the others, for non-zero x
+  ReduceL1: (x) => Math.sign(x),
+  ReduceL2: (x, y) => x / y,
+  ReduceSumSquare: (x) => 2 * x,
+  ReduceLogSum: (_x, y) => Math.exp(-y),
+  ReduceLogSumExp: (x, y) => Math.exp(x - y),
+};
 
 const keep = (acc: number) => acc;
 // NaN propagates through Max and Min, as numpy's and onnxruntime's reductions do.

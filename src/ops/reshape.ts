@@ -6,12 +6,19 @@
 import type { Node } from '../ir/graph.js';
 import { sizeOf, toIntList, type Tensor, type ValueType } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { carriesGrad, gradOf, viewGrad } from '../train/op-grads.js';
 import { copyEmitC } from '../codegen/emit-ops/elementwise.js';
 import { copyFacet } from '../quant/shared-facets.js';
 import { knownInts, normalizeAxes, normalizeAxis, requiredInts } from './shape-args.js';
 
 function view(x: Tensor, shape: number[]): Tensor {
   return { dtype: x.dtype, shape, data: x.data };
+}
+
+/** A view's gradient is dY's numbers in X's shape; the shape and axes inputs have none. */
+function viewBackward(inputs: (Tensor | undefined)[], [y]: Tensor[], [dy]: (Tensor | undefined)[]): (Tensor | undefined)[] {
+  const x = inputs[0];
+  return inputs.map((_, i) => (i === 0 && carriesGrad(x) ? viewGrad(gradOf(dy, y!), x!) : undefined));
 }
 
 function reshapeTo(input: readonly number[], requested: readonly number[], allowzero: number, node: Node): number[] {
@@ -44,6 +51,7 @@ export const Reshape = defineOp({
     { dtype: x!.dtype, shape: reshapeTo(x!.shape, requiredInts(shape, node, 'shape'), allowzero, node) },
   ],
   forward: ([x, shape], { allowzero }, node) => [view(x!, reshapeTo(x!.shape, toIntList(shape!), allowzero, node))],
+  backward: viewBackward,
   // Integer: a copy with the input's qparams (quant/shared-facets.ts), as Flatten, Squeeze, Unsqueeze.
   integer: copyFacet,
   emitC: copyEmitC,
@@ -63,6 +71,7 @@ export const Flatten = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x], { axis }, node) => [{ dtype: x!.dtype, shape: flattenShape(x!, axis, node) }],
   forward: ([x], { axis }, node) => [view(x!, flattenShape(x!, axis, node))],
+  backward: viewBackward,
   integer: copyFacet,
   emitC: copyEmitC,
 });
@@ -83,6 +92,7 @@ export const Squeeze = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x, axes], _a, node) => [{ dtype: x!.dtype, shape: squeezeShape(x!.shape, knownInts(axes, node, 'axes'), node) }],
   forward: ([x, axes], _a, node) => [view(x!, squeezeShape(x!.shape, axes ? toIntList(axes) : undefined, node))],
+  backward: viewBackward,
   integer: copyFacet,
   emitC: copyEmitC,
 });
@@ -101,6 +111,7 @@ export const Unsqueeze = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x, axes], _a, node) => [{ dtype: x!.dtype, shape: unsqueezeShape(x!.shape, requiredInts(axes, node, 'axes'), node) }],
   forward: ([x, axes], _a, node) => [view(x!, unsqueezeShape(x!.shape, toIntList(axes!), node))],
+  backward: viewBackward,
   integer: copyFacet,
   emitC: copyEmitC,
 });

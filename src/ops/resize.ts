@@ -12,6 +12,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, toIntList, type KnownValue, type Tensor, type ValueType } from '../ir/tensor.js';
 import { isIdentityPlan, planAxis, resampleAxis, type AxisOptions } from '../kernels/resize.js';
+import { resampleAxisBackward } from '../kernels/resize-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 
@@ -147,5 +149,27 @@ export const Resize = defineOp({
       shape[ax] = outShape[ax]!;
     });
     return [makeTensor(x.dtype, outShape, data)];
+  },
+  // The forward's passes replayed for their shapes, then their adjoints in reverse order. roi,
+  // scales and sizes are constants of the model: no gradient.
+  backward(inputs, [y], [dy], a, node) {
+    const x = inputs[0]!;
+    const known = inputs.map((t) => (t ? { dtype: t.dtype, shape: t.shape, value: t } : undefined));
+    const { outShape, axes } = plan(node, known, a);
+    const shape = [...x.shape];
+    const passes = axes.flatMap((options, ax) => {
+      const axisPlan = planAxis(shape[ax]!, outShape[ax]!, options);
+      if (isIdentityPlan(axisPlan)) return [];
+      const pass = { axisPlan, outer: sizeOf(shape.slice(0, ax)), inner: sizeOf(shape.slice(ax + 1)) };
+      shape[ax] = outShape[ax]!;
+      return [pass];
+    });
+    let g = floatData(gradOf(dy, y!));
+    for (const { axisPlan, outer, inner } of passes.reverse()) {
+      const prev = new Float32Array(outer * axisPlan.inLength * inner);
+      resampleAxisBackward(prev, g, outer, inner, axisPlan);
+      g = prev;
+    }
+    return [makeTensor(x.dtype, x.shape, g), ...inputs.slice(1).map(() => undefined)];
   },
 });

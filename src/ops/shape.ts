@@ -24,6 +24,8 @@ export const Shape = defineOp({
     return [{ dtype: 'int64', shape: [...value.shape], value }];
   },
   forward: ([x], { start, end }) => [shapeSlice(x!.shape, start, end)],
+  // Shape and Size read only the type: no gradient reaches the data.
+  backward: () => [undefined],
 });
 
 export const Size = defineOp({
@@ -33,4 +35,5 @@ export const Size = defineOp({
   outputs: { min: 1, max: 1 },
   inferTypes: ([x]): KnownValue[] => [{ dtype: 'int64', shape: [], value: makeTensor('int64', [], [sizeOf(x!.shape)]) }],
   forward: ([x]) => [makeTensor('int64', [], [sizeOf(x!.shape)])],
+  backward: () => [undefined],
 });

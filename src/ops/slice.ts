@@ -6,7 +6,8 @@
 import { stridedCopy } from '../kernels/strided-copy.js';
 import type { Node } from '../ir/graph.js';
 import { makeTensor, stridesOf, toIntList, type Tensor } from '../ir/tensor.js';
-import { defineOp, opError } from './op-def.js';
+import { defineOp, opError, type OpDef } from './op-def.js';
+import { movementBackward } from '../train/op-grads.js';
 import { knownInts, normalizeAxes, requiredInts } from './shape-args.js';
 
 interface SliceArgs {
@@ -74,4 +75,5 @@ export const Slice = defineOp({
     const ints = (t: Tensor | undefined) => (t ? toIntList(t) : undefined);
     return [slice(x!, { starts: toIntList(starts!), ends: toIntList(ends!), axes: ints(axes), steps: ints(steps) }, node)];
   },
+  backward: movementBackward((): OpDef => Slice),
 });

@@ -5,6 +5,8 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
 import { softmaxForward } from '../kernels/normalization.js';
+import { softmaxBackward } from '../kernels/softmax-backward.js';
+import { gradOf } from '../train/op-grads.js';
 import { floatData, normalizeAxis, requireFloat } from './nn-checks.js';
 import { attr, defineOp, type OpDef } from './op-def.js';
 import { softmaxFacet } from '../quant/layout-facets.js';
@@ -37,6 +39,13 @@ function softmaxOp(type: string, log: boolean): OpDef {
       return [{ dtype: x!.dtype, shape: [...x!.shape] }];
     },
     forward: ([x], a, node) => [run(node, x!, a.axis, log)],
+    backward([x], [y], [dy], a, node) {
+      const axis = check(node, x!, a.axis);
+      const dx = makeTensor(x!.dtype, x!.shape);
+      const [outer, length, inner] = [sizeOf(x!.shape.slice(0, axis)), x!.shape[axis] ?? 1, sizeOf(x!.shape.slice(axis + 1))];
+      softmaxBackward(dx.data as Float32Array, floatData(gradOf(dy, y!)), floatData(y!), outer, length, inner, log);
+      return [dx];
+    },
   });
 }
 

@@ -6,6 +6,7 @@
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
+import { carriesGrad } from '../train/op-grads.js';
 import { knownInts, normalizeAxis } from './shape-args.js';
 
 function splitSizes(dim: number, outputs: number, split: number[] | undefined, numOutputs: number | undefined, node: Node): number[] {
@@ -53,5 +54,21 @@ export const Split = defineOp({
       start += chunk;
       return out;
     });
+  },
+  // dX is the outputs' gradients laid back side by side (zeros for parts nobody used).
+  backward: ([x, split], outputs, grads, { axis }, node) => {
+    if (!carriesGrad(x)) return [undefined, undefined];
+    const a = normalizeAxis(axis, x!.shape.length, node);
+    const dx = makeTensor(x!.dtype, x!.shape);
+    const inner = sizeOf(x!.shape.slice(a + 1));
+    const rowSize = x!.shape[a]! * inner;
+    let start = 0;
+    outputs.forEach((t, k) => {
+      const chunk = t.shape[a]! * inner;
+      const g = grads[k];
+      for (let o = 0; g && o < sizeOf(x!.shape.slice(0, a)); o++) dx.data.set(g.data.subarray(o * chunk, (o + 1) * chunk), o * rowSize + start);
+      start += chunk;
+    });
+    return [dx, split && undefined];
   },
 });

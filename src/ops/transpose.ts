@@ -5,7 +5,8 @@
 import { stridedCopy } from '../kernels/strided-copy.js';
 import type { Node } from '../ir/graph.js';
 import { makeTensor, stridesOf } from '../ir/tensor.js';
-import { attr, defineOp, opError } from './op-def.js';
+import { attr, defineOp, opError, type OpDef } from './op-def.js';
+import { movementBackward } from '../train/op-grads.js';
 import { transposeEmitC } from '../codegen/emit-ops/elementwise.js';
 import { transposeFacet } from '../quant/layout-facets.js';
 
@@ -34,6 +35,7 @@ export const Transpose = defineOp({
     stridedCopy(x!.data, 0, p.map((a) => inStrides[a]!), out.shape, out.data);
     return [out];
   },
+  backward: movementBackward((): OpDef => Transpose),
   // Integer: a permuted copy with the input's qparams (quant/layout-facets.ts).
   emitC: transposeEmitC,
   integer: transposeFacet,

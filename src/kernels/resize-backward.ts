@@ -1,0 +1,33 @@
+/**
+ * The adjoint of resize.ts's 1-D resampling pass: each output's gradient goes back to the inputs
+ * it read, times their weights (nearest: to the one input; linear: split by the two weights;
+ * extrapolated outputs read no input and return nothing). Resize's gradient runs these passes in
+ * the reverse order of the forward's.
+ */
+import type { AxisPlan } from './resize.js';
+
+/** dx (outer, plan.inLength, inner) from dy (outer, plan.outLength, inner); dx is overwritten. */
+export function resampleAxisBackward(dx: Float32Array, dy: Float32Array, outer: number, inner: number, plan: AxisPlan): void {
+  const { inLength, outLength, lower, upper, lowerWeight, upperWeight, outside } = plan;
+  const acc = new Float64Array(dx.length);
+  for (let o = 0; o < outer; o++) {
+    const base = o * inLength * inner;
+    for (let j = 0; j < outLength; j++) {
+      if (outside[j]) continue;
+      const src = (o * outLength + j) * inner;
+      const a = base + lower[j]! * inner;
+      if (plan.mode === 'nearest') {
+        for (let i = 0; i < inner; i++) acc[a + i]! += dy[src + i]!;
+        continue;
+      }
+      const b = base + upper[j]! * inner;
+      const wa = lowerWeight[j]!;
+      const wb = upperWeight[j]!;
+      for (let i = 0; i < inner; i++) {
+        acc[a + i]! += wa * dy[src + i]!;
+        acc[b + i]! += wb * dy[src + i]!;
+      }
+    }
+  }
+  dx.set(acc);
+}
