@@ -5,8 +5,8 @@
 import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
 import { castScalar, isFloatType, makeTensor, type DType, type Tensor, type ValueType } from '../ir/tensor.js';
 import { defineOp, opError, type OpDef } from './op-def.js';
-import { broadcastGrads, gradOf, selectionGrads } from '../train/op-grads.js';
 import { binaryEmitC } from '../codegen/emit-ops/elementwise.js';
+import { broadcastGrads, gradOf, selectionGrads } from '../train/op-grads.js';
 import type { Node } from '../ir/graph.js';
 import { binaryFacet } from '../quant/shared-facets.js';
 
@@ -25,7 +25,8 @@ function outputType(inputs: (ValueType | undefined)[], node: Node): ValueType {
 function compute(inputs: (Tensor | undefined)[], node: Node, f: Fn): Tensor {
   const present = inputs.filter((t): t is Tensor => t !== undefined);
   const { dtype, shape } = outputType(present, node);
-  const exact = isFloatType(dtype) ? f : (x: number, y: number) => castScalar(dtype, f(x, y));
+  // Each result is rounded once to the output dtype (float32 as onnxruntime's kernels, ints wrap).
+  const exact = dtype === 'float64' ? f : (x: number, y: number) => castScalar(dtype, f(x, y));
   let acc = present[0]!;
   for (const next of present.slice(1)) {
     const accShape = broadcastShapes(acc.shape, next.shape)!;
@@ -72,15 +73,12 @@ function variadic(type: string, f: Fn, winner: (values: number[], z: number) => 
 const lastEqual = (values: number[], z: number) => Math.max(0, values.lastIndexOf(z));
 const one = () => 1;
 
-/** Float32 results are rounded once per op, as onnxruntime's float kernels do. */
-const f32 = Math.fround;
-
 // Integer Add and Mul (two activation inputs): TFLite's rescaling, quant/shared-facets.ts.
-export const Add = { ...binary('Add', [one, one], (x, y) => f32(x + y), (x, y) => x + y), integer: binaryFacet('add'), emitC: binaryEmitC('add') };
-export const Sub = binary('Sub', [one, () => -1], (x, y) => f32(x - y), (x, y) => x - y);
-export const Mul = { ...binary('Mul', [(_x, y) => y, (x) => x], (x, y) => f32(x * y), (x, y) => x * y), integer: binaryFacet('mul'), emitC: binaryEmitC('mul') };
-export const Div = binary('Div', [(_x, y) => 1 / y, (x, y) => -x / (y * y)], (x, y) => f32(x / y), (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));
-export const Pow = binary('Pow', [(x, y) => y * Math.pow(x, y - 1), (x, _y, z) => (x > 0 ? z * Math.log(x) : 0)], (x, y) => f32(Math.pow(x, y)), (x, y) => Math.pow(x, y));
+export const Add = { ...binary('Add', [one, one], (x, y) => x + y, (x, y) => x + y), integer: binaryFacet('add'), emitC: binaryEmitC('add') };
+export const Sub = binary('Sub', [one, () => -1], (x, y) => x - y, (x, y) => x - y);
+export const Mul = { ...binary('Mul', [(_x, y) => y, (x) => x], (x, y) => x * y, (x, y) => x * y), integer: binaryFacet('mul'), emitC: binaryEmitC('mul') };
+export const Div = binary('Div', [(_x, y) => 1 / y, (x, y) => -x / (y * y)], (x, y) => x / y, (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));
+export const Pow = binary('Pow', [(x, y) => y * Math.pow(x, y - 1), (x, _y, z) => (x > 0 ? z * Math.log(x) : 0)], (x, y) => Math.pow(x, y), (x, y) => Math.pow(x, y));
 // NaN propagates through Max/Min, as in onnxruntime.
 export const Max = variadic('Max', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x > y ? x : y), lastEqual);
 export const Min = variadic('Min', (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x < y ? x : y), lastEqual);

@@ -15,17 +15,8 @@ import { DATA_ROOT, notRunReason, runCase, type BackendCase } from '../conforman
 const DIR = join(DATA_ROOT, 'pytorch-operator');
 const HAVE = existsSync(DIR);
 
-/**
- * Inputs of uninitialised float64 memory (1e-310 .. 1e+224): edgec's Add computes through float32
- * (src/ops/binary.ts rounds every float result with Math.fround), so these over- and underflow.
- */
-const FLOAT64_EXTREMES = 'float64 inputs beyond the float32 range; edgec\'s float Add rounds through float32';
-const KNOWN_FAILURES: Record<string, string> = {
-  test_operator_add_broadcast: FLOAT64_EXTREMES,
-  test_operator_add_size1_right_broadcast: FLOAT64_EXTREMES,
-  test_operator_add_size1_singleton_broadcast: FLOAT64_EXTREMES,
-  test_operator_addconstant: FLOAT64_EXTREMES,
-};
+/** Tests that run but cannot pass, each with the reason; they must still fail. */
+const KNOWN_FAILURES: Record<string, string> = {};
 
 describe.skipIf(!HAVE)(`opset-6 models of libonnx-testdata pytorch-operator/${HAVE ? '' : ' [SKIPPED: libonnx-testdata not installed]'}`, () => {
   const cases: BackendCase[] = HAVE
