@@ -58,17 +58,26 @@ export function channelRequant(inputScale: number, accumulatorScale: Float64Arra
 }
 
 /**
- * Refuses a layer whose int32 accumulator could overflow in the worst case (every input at the
- * type's extreme, every weight at qmax), so the C's int32 arithmetic is always exact.
+ * Refuses a layer whose int32 accumulator could overflow in the worst case, so the C's int32
+ * arithmetic is always exact: per channel, |bias| + max|x + offset| * sum_i |w_i| * gm_i (every
+ * input at the type's extreme with the weight's sign; gm the group multipliers, else 1). Every
+ * partial sum is bounded by the same total, so no intermediate overflows either.
  */
-export function checkAccumulator(node: Node, terms: number, input: QTensor, qmax: number, groupMultiplierMax: number, bias: Int32Array | undefined): void {
+export function checkAccumulator(node: Node, input: QTensor, values: Int8Array, channels: number, bias: Int32Array | undefined, groupMultipliers?: Int32Array, groupSize = 0): void {
   const [lo, hi] = TYPE_RANGE[input.type];
   const maxInput = Math.max(hi - input.zeroPoint, input.zeroPoint - lo);
-  let maxBias = 0;
-  if (bias) for (const b of bias) maxBias = Math.max(maxBias, Math.abs(b));
-  const worst = terms * maxInput * qmax * groupMultiplierMax + maxBias;
-  if (worst > INT32_MAX) {
-    throw opError(node, `int32 accumulator could overflow (${terms} terms x ${maxInput} x ${qmax}${groupMultiplierMax > 1 ? ` x ${groupMultiplierMax}` : ''}); use int8 activations or a smaller group multiplier`);
+  const filter = values.length / channels;
+  const groups = groupMultipliers ? Math.ceil(filter / groupSize) : 1;
+  for (let c = 0; c < channels; c++) {
+    let weightSum = 0;
+    for (let i = 0; i < filter; i++) {
+      const gm = groupMultipliers ? groupMultipliers[c * groups + Math.floor(i / groupSize)]! : 1;
+      weightSum += Math.abs(values[c * filter + i]!) * gm;
+    }
+    const worst = Math.abs(bias?.[c] ?? 0) + maxInput * weightSum;
+    if (worst > INT32_MAX) {
+      throw opError(node, `int32 accumulator of output channel ${c} could overflow (${maxInput} x ${weightSum} + bias); use int8 activations for this layer`);
+    }
   }
 }
 

@@ -7,7 +7,7 @@
  *   a fused activation folded into f. params: table (Int8Array, 256). int8 activations only.
  * - binaryFacet('add' | 'mul') (Add, Mul with two activation inputs, numpy broadcasting):
  *   kernels/int/elementwise-int.ts. params (all numbers):
- *     add: leftShift (20), input1Offset, input1Multiplier, input1Shift, input2Offset,
+ *     add: leftShift (20 for int8, 15 for int16), input1Offset, input1Multiplier, input1Shift, input2Offset,
  *          input2Multiplier, input2Shift, outputMultiplier, outputShift, outputOffset
  *     mul: input1Offset, input2Offset, outputMultiplier, outputShift, outputOffset
  *   with clamp = [lo, hi] (fused activation). As TFLite: for add, twice = 2 * max(s1, s2),
@@ -71,13 +71,14 @@ export function binaryFacet(kind: 'add' | 'mul'): IntegerFacet<unknown> {
       const [a, b] = ctx.inputs;
       const out = ctx.outputs[0]!;
       if (!a || !b) throw opError(ctx.node, `integer ${kind} needs two activation inputs (a constant operand should be folded before quantizing)`);
-      if (a.type !== 'int8' || out.type !== 'int8') throw opError(ctx.node, `integer ${kind} supports int8 activations`);
+      if (a.type !== b.type || a.type !== out.type) throw opError(ctx.node, `integer ${kind} needs inputs and output of one activation type`);
       const clamp = fusedClamp(out, ctx.node.activation);
       if (kind === 'mul') {
         const m = quantizeMultiplier((a.scale * b.scale) / out.scale);
         return { clamp, params: { input1Offset: -a.zeroPoint, input2Offset: -b.zeroPoint, outputMultiplier: m.multiplier, outputShift: m.shift, outputOffset: out.zeroPoint } };
       }
-      const leftShift = 20;
+      // TFLite / CMSIS-NN: 20 for int8, 15 for int16 (|x| << 15 still fits int32).
+      const leftShift = out.type === 'int16' ? 15 : 20;
       const twice = 2 * Math.max(a.scale, b.scale);
       const m1 = quantizeMultiplier(a.scale / twice);
       const m2 = quantizeMultiplier(b.scale / twice);

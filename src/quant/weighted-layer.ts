@@ -14,7 +14,7 @@ import type { IntRequant } from '../kernels/int/conv-int.js';
 import type { LowerContext, LoweredLayer, RunContext } from './integer-facet.js';
 import { channelRequant, checkAccumulator, fusedClamp } from './lower-helpers.js';
 import type { QLayer } from './qmodel.js';
-import { QMAX, quantizeBias, quantizeWeights } from './weights.js';
+import { quantizeBias, quantizeWeights } from './weights.js';
 import { opError } from '../ops/op-def.js';
 import { InternalError } from '../errors.js';
 
@@ -34,8 +34,7 @@ export function lowerWeighted(
   if (!input || !output) throw opError(ctx.node, 'its first input must be an activation (not a constant)');
   const q = quantizeWeights(filters, shape, channels, ctx.weightBits, ctx.groupSize);
   const qbias = quantizeBias(bias, input.scale, q.accumulatorScale);
-  const terms = filters.length / channels;
-  checkAccumulator(ctx.node, terms, input, QMAX[ctx.weightBits], q.groupMultipliers ? 255 : 1, qbias);
+  checkAccumulator(ctx.node, input, q.weights.values, channels, qbias, q.groupMultipliers, q.weights.groupSize);
   return {
     weights: q.weights,
     bias: qbias,

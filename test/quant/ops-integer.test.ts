@@ -62,6 +62,12 @@ const CASES: [string, NodeCase, number][] = [
   ['Squeeze', { op: 'Squeeze', inputs: [['x', [1, 4, 1, 1]]], constants: [['ax', vec([2, 3])]] }, 0],
   ['Unsqueeze', { op: 'Unsqueeze', inputs: [['x', [1, 4]]], constants: [['ax', vec([2])]] }, 0],
   ['Transpose', { op: 'Transpose', attrs: { perm: ints([0, 2, 3, 1]) }, inputs: [['x', [1, 3, 2, 4]]] }, 0],
+  // int16 activations (w8a16): symmetric, zero point 0, same int32 accumulators.
+  conv('Conv int16 activations 3x3 pad 1', 6, 4, [3, 3], { pads: ints([1, 1, 1, 1]) }, 1, { options: { activation: 'int16' } }),
+  ['Gemm int16 activations', { op: 'Gemm', attrs: { transB: int(1) }, inputs: [['x', [1, 30]]], constants: [['w', randomTensor([6, 30], 31)], ['b', randomTensor([6], 32)]], options: { activation: 'int16' } }, 0.75],
+  ['Add int16 activations', { op: 'Add', inputs: [['a', [1, 3, 4, 4]], ['c', [1, 3, 4, 4]]], inputRange: [-1, 3], options: { activation: 'int16' } }, 0.75],
+  ['Mul int16 activations', { op: 'Mul', inputs: [['a', [1, 2, 3, 3]], ['c', [1, 2, 3, 3]]], options: { activation: 'int16' } }, 0.75],
+  ['AveragePool int16 activations', { op: 'AveragePool', attrs: { kernel_shape: ints([2, 2]) }, inputs: [['x', [1, 2, 6, 5]]], options: { activation: 'int16' } }, 0.5],
 ];
 
 describe('integer facets vs fp32 under fake quantization', () => {
@@ -80,6 +86,13 @@ describe('integer facets vs fp32 under fake quantization', () => {
 
   it('an op without an integer facet is refused, naming the node', () => {
     expect(() => runNodeCase({ op: 'Exp', inputs: [['x', [1, 4]]] })).toThrow(/exp_node.*no integer implementation/);
+  });
+
+  it('an int16 layer whose int32 accumulator could overflow is refused (576 weights of 127 x 32768)', () => {
+    const w = makeTensor('float32', [2, 64, 3, 3], new Array(2 * 64 * 9).fill(0.5));
+    const c: NodeCase = { op: 'Conv', inputs: [['x', [1, 64, 4, 4]]], constants: [['w', w]], options: { activation: 'int16' } };
+    expect(() => runNodeCase(c)).toThrow(/conv_node.*could overflow/);
+    expect(runNodeCase({ ...c, options: { activation: 'int8' } }).maxErrorLsb).toBeLessThanOrEqual(0.75);
   });
 
   it('a Conv whose weight is not a constant is refused, naming the node', () => {
