@@ -19,13 +19,39 @@ static inline void inside_range(int offset, int size, int stride, int out, int *
   *hi = h;
 }
 
-/* Where element (row, p) of the column matrix goes in either layout. */
-static inline long col_index(int packed, int row, int p, int rows, int pixels) {
-  return packed ? (long)(p / PANEL) * rows * PANEL + (long)row * PANEL + (p % PANEL) : (long)row * pixels + p;
+/*
+ * A cursor over one row of the column matrix in either layout: in the packed one, consecutive
+ * pixels are consecutive floats within a panel, and the next panel is rows x PANEL floats on.
+ */
+typedef struct {
+  float *at;
+  int lane, jump;
+} Cursor;
+
+static inline Cursor cursor(float *col, int packed, int row, int p, int rows, int pixels) {
+  Cursor c;
+  if (packed) {
+    c.at = col + (long)(p / PANEL) * rows * PANEL + (long)row * PANEL + (p % PANEL);
+    c.lane = p % PANEL;
+    c.jump = (rows - 1) * PANEL;
+  } else {
+    c.at = col + (long)row * pixels + p;
+    c.lane = 0;
+    c.jump = 0;
+  }
+  return c;
+}
+
+static inline void put(Cursor *c, int packed, float v) {
+  *c->at++ = v;
+  if (packed && ++c->lane == PANEL) {
+    c->lane = 0;
+    c->at += c->jump;
+  }
 }
 
 static inline __attribute__((always_inline)) void im2col_any(float *col, const float *in, int channels, const ConvGeom *g, int packed) {
-  const int H = g->in_h, W = g->in_w, oH = g->out_h, oW = g->out_w, P = oH * oW;
+  const int H = g->in_h, W = g->in_w, oH = g->out_h, oW = g->out_w, P = oH * oW, sw = g->stride_w;
   const int rows = channels * g->k_h * g->k_w;
   int row = 0;
   for (int c = 0; c < channels; c++) {
@@ -33,23 +59,28 @@ static inline __attribute__((always_inline)) void im2col_any(float *col, const f
     for (int kh = 0; kh < g->k_h; kh++) {
       for (int kw = 0; kw < g->k_w; kw++, row++) {
         int iw_off = kw * g->dil_w - g->pad_l, lo, hi;
-        inside_range(iw_off, W, g->stride_w, oW, &lo, &hi);
+        inside_range(iw_off, W, sw, oW, &lo, &hi);
+        Cursor cur = cursor(col, packed, row, 0, rows, P);
         for (int oh = 0; oh < oH; oh++) {
           int ih = oh * g->stride_h - g->pad_t + kh * g->dil_h;
-          int p = oh * oW;
           if (ih < 0 || ih >= H) {
-            for (int ow = 0; ow < oW; ow++) col[col_index(packed, row, p + ow, rows, P)] = 0.0f;
+            for (int ow = 0; ow < oW; ow++) put(&cur, packed, 0.0f);
             continue;
           }
           const float *src = plane + (long)ih * W + iw_off;
-          for (int ow = 0; ow < lo; ow++) col[col_index(packed, row, p + ow, rows, P)] = 0.0f;
-          if (!packed && g->stride_w == 1) {
-            float *dst = col + (long)row * P + p;
-            for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow];
-          } else {
-            for (int ow = lo; ow < hi; ow++) col[col_index(packed, row, p + ow, rows, P)] = src[ow * g->stride_w];
+          int ow = 0;
+          for (; ow < lo; ow++) put(&cur, packed, 0.0f);
+          if (sw == 1) {
+            /* Whole panel rows straight from the input row, two vectors at a time. */
+            for (; ow < hi && packed && cur.lane != 0; ow++) put(&cur, packed, src[ow]);
+            for (; ow + PANEL <= hi; ow += PANEL) {
+              wasm_v128_store(cur.at, wasm_v128_load(src + ow));
+              wasm_v128_store(cur.at + 4, wasm_v128_load(src + ow + 4));
+              cur.at += PANEL + cur.jump;
+            }
           }
-          for (int ow = hi; ow < oW; ow++) col[col_index(packed, row, p + ow, rows, P)] = 0.0f;
+          for (; ow < hi; ow++) put(&cur, packed, src[ow * sw]);
+          for (; ow < oW; ow++) put(&cur, packed, 0.0f);
         }
       }
     }
@@ -63,7 +94,56 @@ static inline __attribute__((always_inline)) void im2col_any(float *col, const f
 }
 
 void EXPORT(im2col_plain)(float *col, const float *in, int channels, const ConvGeom *g) { im2col_any(col, in, channels, g, 0); }
-void EXPORT(im2col_packed)(float *col, const float *in, int channels, const ConvGeom *g) { im2col_any(col, in, channels, g, 1); }
+/* One tap's value at output pixel (oh, ow), zero in the padding. */
+static inline float tap(const float *plane, const ConvGeom *g, int oh, int ow, int kh, int kw) {
+  int ih = oh * g->stride_h - g->pad_t + kh * g->dil_h, iw = ow * g->stride_w - g->pad_l + kw * g->dil_w;
+  return ih >= 0 && ih < g->in_h && iw >= 0 && iw < g->in_w ? plane[(long)ih * g->in_w + iw] : 0.0f;
+}
+
+/*
+ * im2col straight into the GEMM's panels, panel by panel: the writes are sequential, and the eight
+ * pixels of a panel that lie in one output row read eight input pixels of one row (stride 1: two
+ * vector loads; stride 2: four loads and two shuffles).
+ */
+void EXPORT(im2col_packed)(float *col, const float *in, int channels, const ConvGeom *g) {
+  const int oW = g->out_w, P = g->out_h * oW, sw = g->stride_w, W = g->in_w;
+  for (int p0 = 0; p0 < P; p0 += PANEL) {
+    const int oh = p0 / oW, ow0 = p0 % oW, one_row = ow0 + PANEL <= oW;
+    for (int c = 0; c < channels; c++) {
+      const float *plane = in + (long)c * g->in_h * W;
+      for (int kh = 0; kh < g->k_h; kh++) {
+        const int ih = oh * g->stride_h - g->pad_t + kh * g->dil_h, row_inside = ih >= 0 && ih < g->in_h;
+        for (int kw = 0; kw < g->k_w; kw++, col += PANEL) {
+          const int iw0 = ow0 * sw - g->pad_l + kw * g->dil_w;
+          if (one_row && row_inside && iw0 >= 0 && iw0 + (PANEL - 1) * sw < W && sw <= 2) {
+            const float *src = plane + (long)ih * W + iw0;
+            if (sw == 1) {
+              wasm_v128_store(col, wasm_v128_load(src));
+              wasm_v128_store(col + 4, wasm_v128_load(src + 4));
+            } else {
+              /* Reads one float past the last tap: still inside linear memory (see conv2d-wasm.ts). */
+              wasm_v128_store(col, wasm_i32x4_shuffle(wasm_v128_load(src), wasm_v128_load(src + 4), 0, 2, 4, 6));
+              wasm_v128_store(col + 4, wasm_i32x4_shuffle(wasm_v128_load(src + 8), wasm_v128_load(src + 12), 0, 2, 4, 6));
+            }
+          } else if (one_row && !row_inside) {
+            wasm_v128_store(col, wasm_f32x4_splat(0));
+            wasm_v128_store(col + 4, wasm_f32x4_splat(0));
+          } else if (one_row) {
+            /* A panel that reaches into the left or right padding. */
+            const float *src = plane + (long)ih * W;
+            for (int j = 0, iw = iw0; j < PANEL; j++, iw += sw) col[j] = iw >= 0 && iw < W ? src[iw] : 0.0f;
+          } else {
+            int h = oh, w = ow0;
+            for (int j = 0; j < PANEL; j++) {
+              col[j] = p0 + j < P ? tap(plane, g, h, w, kh, kw) : 0.0f;
+              if (++w == oW) w = 0, h++;
+            }
+          }
+        }
+      }
+    }
+  }
+}
 
 /* in_grad (channels, H, W) += the adjoint of im2col_plain applied to col (K x P). */
 void EXPORT(col2im_add)(float *in_grad, const float *col, int channels, const ConvGeom *g) {
