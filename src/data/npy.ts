@@ -10,11 +10,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FileError } from '../errors.js';
-import { allocData, sizeOf, type DType, type Tensor } from '../ir/tensor.js';
+import { MAX_ELEMENTS, allocData, sizeOf, type DType, type Tensor } from '../ir/tensor.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
-/** The engine's limit (engine/infer-types.ts MAX_ELEMENTS), checked before allocating. */
-const MAX_ELEMENTS = 2 ** 31;
 
 /** NumPy type codes (without the byte-order character) and the dtype each maps to. */
 const CODES: Record<string, { dtype: DType; bytes: number }> = {

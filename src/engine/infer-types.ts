@@ -5,13 +5,12 @@
  */
 import { ModelError, describeNode } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { sizeOf, type KnownValue, type Tensor, type ValueType } from '../ir/tensor.js';
+import { MAX_ELEMENTS, sizeOf, type KnownValue, type Tensor, type ValueType } from '../ir/tensor.js';
 import { resolveAttrs } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
 import { runNode } from './run-graph.js';
 
-/** Largest tensor edgec will reason about: 2^31 elements, the limit of a C int index. */
-export const MAX_ELEMENTS = 2 ** 31;
+export { MAX_ELEMENTS } from '../ir/tensor.js';
 
 /** Constant values below this size are propagated (enough for any shape computation). */
 const MAX_PROPAGATED = 4096;

@@ -64,6 +64,9 @@ export function bytesPerElement(dtype: DType): number {
   }
 }
 
+/** Largest tensor edgec will reason about: 2^31 elements, the limit of a C int index. */
+export const MAX_ELEMENTS = 2 ** 31;
+
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

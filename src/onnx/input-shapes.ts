@@ -5,9 +5,8 @@
  * CLI's repeatable `--input-shape name=1x3x32x32`, which also overrides symbolic dimensions.
  */
 import { ModelError, UsageError } from '../errors.js';
-import { MAX_ELEMENTS } from '../engine/infer-types.js';
 import type { ValueInfo } from '../ir/graph.js';
-import { sizeOf } from '../ir/tensor.js';
+import { MAX_ELEMENTS, sizeOf } from '../ir/tensor.js';
 import { dtypeFromOnnx } from './dtypes.js';
 import { toInt, type ValueInfoProto } from './proto.js';
 

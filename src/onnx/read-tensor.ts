@@ -8,8 +8,7 @@
  * exactly that many elements: a file claiming 2^40 elements is an error, not an out-of-memory crash.
  */
 import { ModelError } from '../errors.js';
-import { MAX_ELEMENTS } from '../engine/infer-types.js';
-import { allocData, bytesPerElement, castScalar, type DType, type Tensor, type TensorData } from '../ir/tensor.js';
+import { MAX_ELEMENTS, allocData, bytesPerElement, castScalar, type DType, type Tensor, type TensorData } from '../ir/tensor.js';
 import { dtypeFromOnnx } from './dtypes.js';
 import { readExternalBytes } from './external-data.js';
 import { halfToFloat } from './float16.js';
