@@ -38,7 +38,9 @@ export function sharedModel(name: string, batch: number): BenchModel | undefined
   const graph = withBatch(loadModel(path), batch);
   const input = graph.inputs[0]!;
   const onnx = encodeModel(graph);
-  return { name, graph: canonicalize(withBatch(graph, batch)), inputName: input.name, inputShape: [...input.shape], onnx };
+  const canonical = canonicalize(withBatch(graph, batch));
+  inferTypes(canonical);
+  return { name, graph: canonical, inputName: input.name, inputShape: [...input.shape], onnx };
 }
 
 /** `graph` with the first dimension of its inputs and outputs set to `batch`, types inferred. */
@@ -70,6 +72,9 @@ export function mobilenetV1(batch: number, alpha = 0.25, size = 96, classes = 2)
   x = b.node('Flatten', [b.node('GlobalAveragePool', [x])]);
   const graph = b.finish(b.gemm(x, channels, classes));
   const onnx = encodeModel(graph);
-  const canonical = canonicalize(decodeModel(onnx, { source: graph.name, inputShapes: { input: inputShape } }));
+  const decoded = decodeModel(onnx, { source: graph.name, inputShapes: { input: inputShape } });
+  inferTypes(decoded);
+  const canonical = canonicalize(decoded);
+  inferTypes(canonical);
   return { name: `mobilenet_v1_${alpha}_${size}`, graph: canonical, inputName: 'input', inputShape, onnx };
 }
