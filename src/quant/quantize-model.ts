@@ -1,5 +1,5 @@
 /**
- * quantizeModel: a canonical float graph (passes/canonicalize) -> QModel. Steps:
+ * quantizeModel: a canonical float graph (passes/canonicalize, types inferred) -> QModel. Steps:
  * 1. every node's op must have an integer facet (else a ModelError naming the node);
  * 2. calibrate activation ranges on the fp32 engine (quant/calibrate.ts);
  * 3. walk the nodes in order choosing each output's qparams by the op's rule: `calibrated` from
