@@ -1,0 +1,166 @@
+/**
+ * Reverse-mode differentiation over the graph: the static ONNX graph is its own tape.
+ *
+ * `forwardWithTape` runs the graph as the fp32 engine does (each op's forward, then the node's
+ * fused activation) and keeps every value a backward may read: inputs, parameters, each node's
+ * outputs and, for nodes with a fused activation, the output before it. `backward` walks the nodes
+ * in reverse from the seeded gradients (dLoss/dOutput), differentiates the fused activation, calls
+ * each op's `backward` and adds the input gradients into what earlier consumers left (`+=`, so a
+ * value read twice gets both contributions). Only nodes on a path from a value in `wrt` to a
+ * seeded value run; ops are told which input gradients are wanted.
+ *
+ * Transforms (fake quantization, see fake-quant.ts) stand between a value and its readers: the
+ * forward hands readers the transformed tensor, the backward turns the readers' gradient into the
+ * raw value's through the transform (straight-through, with LSQ step-size gradients kept by the
+ * transform itself).
+ */
+import { InternalError, ModelError, describeNode } from '../errors.js';
+import { applyActivation } from '../engine/fused-activation.js';
+import type { FusedActivation, Graph, Node } from '../ir/graph.js';
+import { makeTensor, type Tensor } from '../ir/tensor.js';
+import { resolveAttrs, type AttrSchema, type AttrsOf } from '../ops/op-def.js';
+import { opOf } from '../ops/registry.js';
+
+/** A function inserted between a value and its readers, with its gradient. */
+export interface ValueTransform {
+  forward(x: Tensor): Tensor;
+  /** dL/dx from dL/d(forward(x)); may also accumulate gradients of the transform's own parameters. */
+  backward(x: Tensor, grad: Tensor): Tensor;
+}
+
+export interface TapeOptions {
+  /** Tensors that replace initializers of the same name (the trainable parameters' current values). */
+  parameters?: ReadonlyMap<string, Tensor>;
+  /** Transforms applied to values (graph inputs, initializers, node outputs), by value name. */
+  transforms?: ReadonlyMap<string, ValueTransform>;
+}
+
+export interface Tape {
+  graph: Graph;
+  /** Every value as its readers saw it (after any transform). */
+  values: Map<string, Tensor>;
+  /** Values before their transform, for those that have one. */
+  raw: Map<string, Tensor>;
+  /** A fused node's first output before its activation. */
+  preActivation: Map<Node, Tensor>;
+  transforms: ReadonlyMap<string, ValueTransform>;
+}
+
+const attrsCache = new WeakMap<Node, AttrsOf<AttrSchema>>();
+
+function attrsOf(node: Node): AttrsOf<AttrSchema> {
+  let attrs = attrsCache.get(node);
+  if (!attrs) {
+    attrs = resolveAttrs(opOf(node)!.attrs, node);
+    attrsCache.set(node, attrs);
+  }
+  return attrs;
+}
+
+/** Runs the graph on `feeds` (graph input name -> tensor), keeping what backward needs. */
+export function forwardWithTape(graph: Graph, feeds: Record<string, Tensor>, options: TapeOptions = {}): Tape {
+  const transforms = options.transforms ?? new Map<string, ValueTransform>();
+  const tape: Tape = { graph, values: new Map(), raw: new Map(), preActivation: new Map(), transforms };
+  const store = (name: string, t: Tensor) => {
+    const transform = transforms.get(name);
+    if (transform) tape.raw.set(name, t);
+    tape.values.set(name, transform ? transform.forward(t) : t);
+  };
+  for (const [name, t] of graph.initializers) store(name, options.parameters?.get(name) ?? t);
+  for (const input of graph.inputs) {
+    const t = feeds[input.name];
+    if (!t) throw new ModelError(`no value given for graph input "${input.name}"`);
+    store(input.name, t);
+  }
+  for (const node of graph.nodes) {
+    const op = opOf(node);
+    if (!op) throw new ModelError(`${describeNode(node)}: unsupported op`);
+    const inputs = node.inputs.map((name) => (name === '' ? undefined : readValue(tape, node, name)));
+    const outputs = op.forward(inputs, attrsOf(node), node);
+    if (node.activation) {
+      tape.preActivation.set(node, outputs[0]!);
+      outputs[0] = applyActivation(outputs[0]!, node.activation);
+    }
+    node.outputs.forEach((name, k) => name !== '' && store(name, outputs[k]!));
+  }
+  return tape;
+}
+
+function readValue(tape: Tape, node: Node, name: string): Tensor {
+  const t = tape.values.get(name);
+  if (!t) throw new ModelError(`${describeNode(node)} reads "${name}" before it is computed`);
+  return t;
+}
+
+/**
+ * Gradients of the values in `wrt` (graph inputs, initializers or node outputs), given `seeds`:
+ * dLoss/dValue for some values, usually the graph outputs. Values in `wrt` no seed reaches get
+ * zeros. Gradients with respect to transformed values are those of the raw (untransformed) value.
+ */
+export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: Iterable<string>): Map<string, Tensor> {
+  const { graph, values } = tape;
+  const wanted = new Set(wrt);
+  const needsGrad = new Set(wanted);
+  for (const node of graph.nodes) {
+    if (node.inputs.some((name) => needsGrad.has(name))) node.outputs.forEach((name) => name !== '' && needsGrad.add(name));
+  }
+  const grads = new Map<string, Tensor>();
+  const owned = new Set<Tensor>();
+  const accumulate = (name: string, g: Tensor) => {
+    const prev = grads.get(name);
+    if (!prev) return void grads.set(name, g);
+    const sum = owned.has(prev) ? prev : makeTensor(prev.dtype, prev.shape, prev.data);
+    for (let i = 0; i < sum.data.length; i++) sum.data[i]! += g.data[i]!;
+    owned.add(sum);
+    grads.set(name, sum);
+  };
+  for (const [name, g] of seeds) accumulate(name, g);
+  const throughTransform = (name: string) => {
+    const transform = tape.transforms.get(name);
+    const g = grads.get(name);
+    if (transform && g) grads.set(name, transform.backward(tape.raw.get(name)!, g));
+  };
+
+  for (let n = graph.nodes.length - 1; n >= 0; n--) {
+    const node = graph.nodes[n]!;
+    node.outputs.forEach(throughTransform);
+    const outputGrads = node.outputs.map((name) => (name === '' ? undefined : grads.get(name)));
+    const wants = node.inputs.map((name) => name !== '' && needsGrad.has(name));
+    if (outputGrads.every((g) => g === undefined) || !wants.some(Boolean)) continue;
+    const op = opOf(node)!;
+    if (!op.backward) throw new InternalError(`${describeNode(node)}: op ${node.op} has no backward`);
+    const outputs = node.outputs.map((name) => values.get(name)!);
+    const pre = tape.preActivation.get(node);
+    if (node.activation && pre) {
+      if (outputGrads[0]) outputGrads[0] = activationGrad(pre, outputGrads[0], node.activation);
+      outputs[0] = pre;
+    }
+    const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+    const inputGrads = op.backward(inputs, outputs, outputGrads, attrsOf(node), node, wants);
+    node.inputs.forEach((name, i) => {
+      const g = inputGrads[i];
+      if (g && wants[i]) accumulate(name, g);
+    });
+  }
+  for (const name of [...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]) throughTransform(name);
+
+  const result = new Map<string, Tensor>();
+  for (const name of wanted) {
+    const value = tape.raw.get(name) ?? values.get(name);
+    if (!value) throw new ModelError(`cannot differentiate with respect to "${name}": no such value`);
+    result.set(name, grads.get(name) ?? makeTensor(value.dtype, value.shape));
+  }
+  return result;
+}
+
+/** The gradient through a fused Relu or Clip: dy where the activation passed x through, else 0. */
+function activationGrad(x: Tensor, dy: Tensor, act: FusedActivation): Tensor {
+  const [lo, hi] = act.kind === 'relu' ? [0, Infinity] : [act.min, act.max];
+  const dx = makeTensor(dy.dtype, dy.shape);
+  for (let i = 0; i < dx.data.length; i++) {
+    const v = x.data[i]!;
+    const inside = act.kind === 'relu' ? v > 0 : v >= lo && v <= hi;
+    dx.data[i] = inside ? dy.data[i]! : 0;
+  }
+  return dx;
+}
