@@ -40,7 +40,7 @@ export function renderCompress(r: CompressReport, dir: string, chalk: ChalkInsta
       : '';
   return [
     `${chalk.bold(r.model.file)} -> ${chalk.bold(dir)} (${r.options.bits}${policy})`,
-    `calibration: ${r.options.calibration}, ${r.options.observer} observer`,
+    `calibration: ${r.options.calibration}`,
     '',
     table,
     '',
