@@ -1,0 +1,97 @@
+/**
+ * Fake quantization for quantization-aware training: the forward rounds a value to the integer
+ * grid the integer pipeline will use and back to float, with the pipeline's own rounding
+ * (half away from zero, quant/fixed-point.ts), so what training sees is what the device computes;
+ * the backward passes gradients straight through the rounding (STE, Bengio et al. 2013) and stops
+ * them where the value was clamped.
+ *
+ * - Weights: symmetric per output channel at 8 / 4 / 2 bits, integers in [-(2^(b-1) - 1),
+ *   2^(b-1) - 1], scale = max|w_c| / qmax rounded to float32 (an all-zero channel: 1), exactly as
+ *   quant/weights.ts quantizeWeights, recomputed from the current weights at every forward. The
+ *   clamp never bites (the scale covers the channel's maximum), so the gradient is the identity.
+ * - Activations: per tensor, int8 asymmetric or int16 symmetric, with fixed qparams (from
+ *   calibration, quant/lower-helpers.ts qparamsFromRange): q = clamp(round(x / s) + zp) as
+ *   quantizeValue; the gradient is dy where x / s + zp lies inside the type's range, else 0.
+ *
+ * Learned step sizes (LSQ) are in lsq.ts.
+ */
+import { makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
+import { roundHalfAway } from '../quant/fixed-point.js';
+import { TYPE_RANGE } from '../quant/lower-helpers.js';
+import type { WeightBits } from '../quant/pack.js';
+import type { ActivationType } from '../quant/qmodel.js';
+import { QMAX } from '../quant/weights.js';
+import type { ValueTransform } from './backprop.js';
+
+/** Element i of a tensor of `shape` belongs to channel floor(i / inner) % channels of `axis`. */
+export function channelLayout(shape: readonly number[], axis: number): { channels: number; inner: number } {
+  return { channels: shape[axis] ?? 1, inner: sizeOf(shape.slice(axis + 1)) };
+}
+
+export interface FakeQuantizedWeights {
+  /** q * scale per element, as float32. */
+  values: Float32Array;
+  integers: Int8Array;
+  scales: Float32Array;
+}
+
+/** Per-channel symmetric quantization of `w` along `channelAxis`, as the integer pipeline does it. */
+export function fakeQuantizeWeights(w: Tensor, channelAxis: number, bits: WeightBits): FakeQuantizedWeights {
+  const qmax = QMAX[bits];
+  const { channels, inner } = channelLayout(w.shape, channelAxis);
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < w.data.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(w.data[i]!));
+  }
+  const scales = Float32Array.from(maxAbs, (m) => Math.fround(m / qmax || 1));
+  const integers = new Int8Array(w.data.length);
+  const values = new Float32Array(w.data.length);
+  for (let i = 0; i < w.data.length; i++) {
+    const scale = scales[Math.floor(i / inner) % channels]!;
+    // | 0: an integer has no -0 (roundHalfAway(-0.2) is -0, which would make the value -0).
+    const q = Math.max(-qmax, Math.min(qmax, roundHalfAway(w.data[i]! / scale))) | 0;
+    integers[i] = q;
+    values[i] = q * scale;
+  }
+  return { values, integers, scales };
+}
+
+/** Weight fake quantization with a straight-through gradient. */
+export function weightFakeQuant(channelAxis: number, bits: WeightBits): ValueTransform {
+  return {
+    forward: (w) => makeTensor(w.dtype, w.shape, fakeQuantizeWeights(w, channelAxis, bits).values),
+    backward: (_w, grad) => grad,
+  };
+}
+
+export interface ActivationQParams {
+  type: ActivationType;
+  scale: number;
+  /** int8 only; int16 is symmetric (0). */
+  zeroPoint: number;
+}
+
+/** Activation fake quantization with fixed qparams; gradient passes inside the range, 0 outside. */
+export function activationFakeQuant(q: ActivationQParams): ValueTransform {
+  const [lo, hi] = TYPE_RANGE[q.type];
+  const zp = q.type === 'int16' ? 0 : q.zeroPoint;
+  return {
+    forward(x) {
+      const out = makeTensor(x.dtype, x.shape);
+      for (let i = 0; i < x.data.length; i++) {
+        const level = Math.max(lo, Math.min(hi, roundHalfAway(x.data[i]! / q.scale) + zp));
+        out.data[i] = (level - zp) * q.scale;
+      }
+      return out;
+    },
+    backward(x, grad) {
+      const dx = makeTensor(grad.dtype, grad.shape);
+      for (let i = 0; i < x.data.length; i++) {
+        const t = x.data[i]! / q.scale + zp;
+        dx.data[i] = t >= lo && t <= hi ? grad.data[i]! : 0;
+      }
+      return dx;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Learned Step Size Quantization (Esser et al., "Learned Step Size Quantization",
+ * arXiv:1902.08153): the step size s is a trained parameter. With integers in [lo, hi] and zero
+ * point zp (0 for weights and int16 activations), t = v / s:
+ *
+ *   forward   v^ = (clamp(round(t) + zp, lo, hi) - zp) * s     (round half away from zero, as
+ *                                                               the integer pipeline rounds)
+ *   dv^/dv    = 1 inside (lo < t + zp < hi), else 0             (straight-through, clipped)
+ *   dv^/ds    = round(t) - t inside, lo - zp below, hi - zp above
+ *
+ * and the step-size gradient is multiplied by the paper's scale g = 1 / sqrt(N * Qp), N the
+ * number of values sharing that step size and Qp = hi - zp (the positive range), which keeps s's
+ * updates in proportion to the weights'. One step size per output channel for weights
+ * (initialised as the integer pipeline's max|w| / qmax, so training starts from what export would
+ * give), one per tensor for activations. `parameter` exposes s and its gradient to the optimisers;
+ * each backward overwrites the gradient (one transform per value).
+ */
+import { makeTensor, type Tensor } from '../ir/tensor.js';
+import { roundHalfAway } from '../quant/fixed-point.js';
+import { TYPE_RANGE } from '../quant/lower-helpers.js';
+import type { WeightBits } from '../quant/pack.js';
+import { QMAX } from '../quant/weights.js';
+import type { ValueTransform } from './backprop.js';
+import { channelLayout, fakeQuantizeWeights, type ActivationQParams } from './fake-quant.js';
+import type { Parameter } from './parameters.js';
+
+export interface LsqOptions {
+  name: string;
+  /** Initial step sizes: one per channel of `channelAxis`, or one for the whole tensor. */
+  steps: Float32Array;
+  channelAxis?: number;
+  lo: number;
+  hi: number;
+  zeroPoint?: number;
+  /** Values per step size (N of the gradient scale). */
+  count: number;
+}
+
+export class LsqQuantizer implements ValueTransform {
+  readonly parameter: Parameter;
+  private readonly gradScale: number;
+
+  constructor(private readonly options: LsqOptions) {
+    const { steps, name, count, hi, zeroPoint = 0 } = options;
+    this.parameter = { name: `${name}.lsq_step`, value: makeTensor('float32', [steps.length], steps), grad: new Float32Array(steps.length) };
+    this.gradScale = 1 / Math.sqrt(count * (hi - zeroPoint));
+  }
+
+  private stepOf(x: Tensor): (i: number) => number {
+    const s = this.parameter.value.data;
+    if (s.length === 1) return () => s[0]!;
+    const { channels, inner } = channelLayout(x.shape, this.options.channelAxis ?? 0);
+    return (i) => s[Math.floor(i / inner) % channels]!;
+  }
+
+  forward(x: Tensor): Tensor {
+    const { lo, hi, zeroPoint: zp = 0 } = this.options;
+    const step = this.stepOf(x);
+    const out = makeTensor(x.dtype, x.shape);
+    for (let i = 0; i < x.data.length; i++) {
+      const s = step(i);
+      out.data[i] = (Math.max(lo, Math.min(hi, roundHalfAway(x.data[i]! / s) + zp)) - zp) * s;
+    }
+    return out;
+  }
+
+  backward(x: Tensor, grad: Tensor): Tensor {
+    const { lo, hi, zeroPoint: zp = 0, channelAxis = 0 } = this.options;
+    const step = this.stepOf(x);
+    const perStep = this.parameter.grad.length;
+    const { channels, inner } = perStep === 1 ? { channels: 1, inner: x.data.length } : channelLayout(x.shape, channelAxis);
+    const stepGrad = new Float64Array(perStep);
+    const dx = makeTensor(grad.dtype, grad.shape);
+    for (let i = 0; i < x.data.length; i++) {
+      const t = x.data[i]! / step(i);
+      const g = grad.data[i]!;
+      const k = perStep === 1 ? 0 : Math.floor(i / inner) % channels;
+      if (t + zp <= lo) stepGrad[k]! += g * (lo - zp);
+      else if (t + zp >= hi) stepGrad[k]! += g * (hi - zp);
+      else {
+        dx.data[i] = g;
+        stepGrad[k]! += g * (roundHalfAway(t) - t);
+      }
+    }
+    for (let k = 0; k < perStep; k++) this.parameter.grad[k] = stepGrad[k]! * this.gradScale;
+    return dx;
+  }
+}
+
+/** LSQ for a weight tensor: symmetric per output channel, started at the pipeline's scales. */
+export function lsqWeights(name: string, w: Tensor, channelAxis: number, bits: WeightBits): LsqQuantizer {
+  const qmax = QMAX[bits];
+  const { scales } = fakeQuantizeWeights(w, channelAxis, bits);
+  const count = w.data.length / scales.length;
+  return new LsqQuantizer({ name, steps: scales, channelAxis, lo: -qmax, hi: qmax, count });
+}
+
+/** LSQ for an activation, one step size, started at the calibrated qparams; `count` = features per sample. */
+export function lsqActivation(name: string, q: ActivationQParams, count: number): LsqQuantizer {
+  const [lo, hi] = TYPE_RANGE[q.type];
+  return new LsqQuantizer({ name, steps: Float32Array.of(q.scale), lo, hi, zeroPoint: q.type === 'int16' ? 0 : q.zeroPoint, count });
+}
