@@ -15,13 +15,12 @@ import { basename, join } from 'node:path';
 import { inferTypes } from '../engine/infer-types.js';
 import { runGraph } from '../engine/run-graph.js';
 import { FileError, InternalError, UsageError } from '../errors.js';
-import { makeTensor } from '../ir/tensor.js';
 import { loadModel } from '../onnx/load-model.js';
 import { verifyFiles } from '../pipeline/compress-model.js';
-import { dequantize } from '../pipeline/fidelity.js';
+import { dequantize, floatFeeds } from '../pipeline/fidelity.js';
 import { REPORT_FILE } from '../pipeline/output-dir.js';
 import { decodeQModel } from '../pipeline/qmodel-file.js';
-import { samplesFromNpy, singleInput, uniformSamples, type Samples } from '../pipeline/samples.js';
+import { feedsOf, samplesFromNpy, singleInput, uniformFeeds, type Feed } from '../pipeline/samples.js';
 import type { IntTensorData } from '../quant/integer-facet.js';
 import type { QModel } from '../quant/qmodel.js';
 import { quantizeInput, runQModel } from '../quant/run-qmodel.js';
@@ -89,26 +88,25 @@ export function verify(dir: string, options: VerifyOptions = {}): Verification {
   const model = decodeQModel(readText(join(dir, files.qmodel)), join(dir, files.qmodel));
   const graph = loadModel(join(dir, files.fp32));
   inferTypes(graph);
-  const input = singleInput(graph.inputs, options.data !== undefined ? '--data' : 'verify', dir);
-
-  let samples: Samples;
+  let feeds: Feed[];
   let described: string;
   if (options.data !== undefined) {
-    samples = samplesFromNpy(options.data, input, '--data').slice(0, options.count);
+    const input = singleInput(graph.inputs, '--data', dir);
+    feeds = feedsOf(input, samplesFromNpy(options.data, input, '--data').slice(0, options.count));
     described = `samples of ${basename(options.data)}`;
   } else {
     const range = report.options.input_range ?? [0, 1];
-    samples = uniformSamples(input, options.count ?? DEFAULT_VERIFY_COUNT, range, VERIFY_SEED);
+    feeds = uniformFeeds(graph.inputs, options.count ?? DEFAULT_VERIFY_COUNT, range, VERIFY_SEED);
     described = `uniform [${range.join(', ')}] inputs`;
   }
 
-  const ints = samples.map((s) => quantizeInput(model, s));
+  const ints = feeds.map((feed) => model.inputs.map((name) => quantizeInput(model, feed.get(name)!, name)));
   const compiled = runCompiledC(dir, report.name, model, ints);
-  ints.forEach((x, k) => compareBitExact(model, k, compiled.outputs[k]!, runQModel(model, [x])));
+  ints.forEach((x, k) => compareBitExact(model, k, compiled.outputs[k]!, runQModel(model, x)));
 
   const outputs = compiled.outputs.map((outs) => outs.map((o, j) => dequantize(o, model.tensors.get(model.outputs[j]!)!)));
-  const fp32 = samples.map((s) => {
-    const values = runGraph(graph, { [input.name]: makeTensor('float32', input.shape, s) });
+  const fp32 = feeds.map((feed) => {
+    const values = runGraph(graph, floatFeeds(graph, feed));
     return model.outputs.map((name) => values.get(name)!.data);
   });
   return {
@@ -117,7 +115,7 @@ export function verify(dir: string, options: VerifyOptions = {}): Verification {
       dir,
       name: report.name,
       inputs: described,
-      samples: samples.length,
+      samples: feeds.length,
       bit_exact: true,
       compiler: compiled.compiler,
       outputs: model.outputs.map((name, j) => agreement(name, fp32.map((f) => f[j]!), outputs.map((o) => o[j]!))),

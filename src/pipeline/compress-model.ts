@@ -26,7 +26,7 @@ import { emitSources, integerRunner, quantize } from './integer-stages.js';
 import { bitsSpec, type ResolvedCompressOptions } from './options.js';
 import type { OutputFile } from './output-dir.js';
 import { encodeQModel } from './qmodel-file.js';
-import { samplesFromNpy, singleInput, uniformSamples, type Samples } from './samples.js';
+import { feedsOf, samplesFromNpy, singleInput, uniformFeeds } from './samples.js';
 import { REPORT_FILE } from './output-dir.js';
 
 /** Inputs the per-layer SQNR is measured on (drawn like calibration inputs, another seed). */
@@ -60,9 +60,9 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   const quantized = quantize(graph, options.name ?? stem, options, policy, calib, CALIBRATION_SEED);
 
   await stage('measuring the quantization error against fp32');
-  const evalSamples: Samples = calib ? calib.slice(0, EVAL_SAMPLES) : uniformSamples(graph.inputs[0]!, EVAL_SAMPLES, options.inputRange, EVAL_SEED);
+  const evalFeeds = calib ? feedsOf(graph.inputs[0]!, calib.slice(0, EVAL_SAMPLES)) : uniformFeeds(graph.inputs, EVAL_SAMPLES, options.inputRange, EVAL_SEED);
   const evalInputs = calib ? `samples of ${basename(options.calib!)}` : `uniform [${options.inputRange.join(', ')}] inputs`;
-  const fidelity = measureFidelity(graph, quantized, evalSamples, integerRunner(quantized));
+  const fidelity = measureFidelity(graph, quantized, evalFeeds, integerRunner(quantized));
 
   await stage('generating C');
   const c = emitSources(quantized, options.name);
@@ -87,7 +87,7 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
     policy,
     fidelity,
     evalInputs,
-    evalSamples: evalSamples.length,
+    evalSamples: evalFeeds.length,
     arenaBytes: c.arenaBytes,
     files: [...files.map((f) => f.path), REPORT_FILE],
   });

@@ -7,11 +7,11 @@
  */
 import { runGraph } from '../engine/run-graph.js';
 import type { Graph } from '../ir/graph.js';
-import { makeTensor } from '../ir/tensor.js';
+import { makeTensor, type Tensor } from '../ir/tensor.js';
 import type { IntTensorData } from '../quant/integer-facet.js';
 import type { QModel, QTensor } from '../quant/qmodel.js';
 import { sqnrDb } from '../report/compress-report.js';
-import type { Samples } from './samples.js';
+import type { Feed } from './samples.js';
 
 /** Runs the integer reference on one sample (float, quantized inside) and returns every tensor. */
 export type IntegerRunner = (inputs: Map<string, Float32Array>) => Map<string, IntTensorData>;
@@ -46,14 +46,13 @@ class Energy {
   }
 }
 
-export function measureFidelity(graph: Graph, model: QModel, samples: Samples, runInteger: IntegerRunner): Fidelity {
-  const input = graph.inputs[0]!;
+export function measureFidelity(graph: Graph, model: QModel, feeds: Feed[], runInteger: IntegerRunner): Fidelity {
   const energies = new Map<string, Energy>();
   const outputs = new Energy();
   const outputNames = new Set(model.outputs);
-  for (const sample of samples) {
-    const fp32 = runGraph(graph, { [input.name]: makeTensor('float32', input.shape, sample) }, { keepAll: true });
-    const ints = runInteger(new Map([[input.name, sample]]));
+  for (const feed of feeds) {
+    const fp32 = runGraph(graph, floatFeeds(graph, feed), { keepAll: true });
+    const ints = runInteger(feed);
     for (const [name, q] of ints) {
       const t = model.tensors.get(name);
       const reference = fp32.get(name);
@@ -68,4 +67,11 @@ export function measureFidelity(graph: Graph, model: QModel, samples: Samples, r
   const sqnr = new Map<string, number | null>();
   for (const [name, e] of energies) sqnr.set(name, sqnrDb(e.signal, e.noise));
   return { sqnrDb: sqnr, outputSqnrDb: sqnrDb(outputs.signal, outputs.noise), maxAbsError: outputs.maxAbs };
+}
+
+/** A feed as the fp32 engine takes it. */
+export function floatFeeds(graph: Graph, feed: Feed): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const input of graph.inputs) out[input.name] = makeTensor('float32', input.shape, feed.get(input.name)!);
+  return out;
 }

@@ -49,10 +49,11 @@ export function buildDir(dir: string, name: string, model: QModel, cc?: string):
   return buildHostProgram([emittedFromDir(dir, name, model)], { cc: compilerName(cc) });
 }
 
-export function runCompiledC(dir: string, name: string, model: QModel, inputs: IntData[], cc?: string): { compiler: string; outputs: IntData[][] } {
+/** Runs DIR's C on samples of integer inputs (per sample, one array per graph input). */
+export function runCompiledC(dir: string, name: string, model: QModel, inputs: IntData[][], cc?: string): { compiler: string; outputs: IntData[][] } {
   const program = buildDir(dir, name, model, cc);
   try {
-    return { compiler: compilerName(cc), outputs: program.runInt(0, inputs.map((x) => [x])) };
+    return { compiler: compilerName(cc), outputs: program.runInt(0, inputs) };
   } finally {
     program.dispose();
   }

@@ -15,6 +15,9 @@ import { rng } from '../util/random.js';
 /** One float32 array per sample, each of the input's element count, in ONNX layout. */
 export type Samples = Float32Array[];
 
+/** One sample of every graph input, by input name. */
+export type Feed = Map<string, Float32Array>;
+
 export function samplesFromNpy(path: string, input: ValueInfo, flag: string): Samples {
   const t = readNpy(path);
   const want = input.shape;
@@ -38,20 +41,27 @@ export function samplesFromNpy(path: string, input: ValueInfo, flag: string): Sa
   return out;
 }
 
-export function uniformSamples(input: ValueInfo, count: number, range: readonly [number, number], seed: number): Samples {
+/** `count` feeds of every input, drawn in input order from one seeded stream. */
+export function uniformFeeds(inputs: readonly ValueInfo[], count: number, range: readonly [number, number], seed: number): Feed[] {
   const random = rng(seed);
   const [lo, hi] = range;
-  const per = sizeOf(input.shape);
-  const out: Samples = [];
-  for (let k = 0; k < count; k++) {
-    const x = new Float32Array(per);
-    for (let i = 0; i < per; i++) x[i] = lo + (hi - lo) * random();
-    out.push(x);
-  }
-  return out;
+  return Array.from({ length: count }, () => {
+    const feed: Feed = new Map();
+    for (const input of inputs) {
+      const x = new Float32Array(sizeOf(input.shape));
+      for (let i = 0; i < x.length; i++) x[i] = lo + (hi - lo) * random();
+      feed.set(input.name, x);
+    }
+    return feed;
+  });
 }
 
-/** The single graph input the sample helpers support (multi-input models use generated inputs). */
+/** Feeds of a single-input model from its samples. */
+export function feedsOf(input: ValueInfo, samples: Samples): Feed[] {
+  return samples.map((s) => new Map([[input.name, s]]));
+}
+
+/** The single graph input a .npy file can feed (multi-input models use generated inputs). */
 export function singleInput(inputs: readonly ValueInfo[], flag: string, source: string): ValueInfo {
   if (inputs.length !== 1) throw new UsageError(`${flag}: ${source} has ${inputs.length} inputs; a .npy file can feed only a single-input model`);
   return inputs[0]!;

@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeQModel, encodeQModel } from '../../src/pipeline/qmodel-file.js';
 import { isOneLineError } from '../helpers/cli.js';
 import { readTree, runEdgecIn } from './helpers.js';
-import { convNet, unsupportedNet } from './models.js';
+import { convNet, twoInputNet, unsupportedNet } from './models.js';
+import { encodeNpy } from '../../src/data/npy.js';
+import { makeTensor } from '../../src/ir/tensor.js';
+import { randomTensor } from '../helpers/random.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-e2e-'));
 const model = join(tmp, 'conv-net.onnx');
@@ -147,6 +150,41 @@ describe('edgec verify', () => {
     expect(r.code, r.stderr).toBe(70);
     expect(isOneLineError(r.stderr), r.stderr).toBe(true);
     expect(r.stderr).toMatch(/differs from the integer reference/);
+  });
+
+  it('verifies int16 activations (w8a16) and a model with two inputs', () => {
+    expect(edgec('compress', 'conv-net.onnx', '-o', 'v16', '--bits', 'w8a16').code).toBe(0);
+    const r16 = JSON.parse(edgec('verify', 'v16', '--count', '10', '--json').stdout) as { bit_exact: boolean; outputs: { sqnr_db: number }[] };
+    expect(r16.bit_exact).toBe(true);
+    expect(r16.outputs[0]!.sqnr_db).toBeGreaterThan(40); // int16 activations: far finer than int8
+    writeFileSync(join(tmp, 'two.onnx'), twoInputNet());
+    const c = edgec('compress', 'two.onnx', '-o', 'two', '--input-range', '-1,1', '--json');
+    expect(c.code, c.stderr).toBe(0);
+    expect((JSON.parse(c.stdout) as { inputs: unknown[] }).inputs).toHaveLength(2);
+    const r = edgec('verify', 'two', '--count', '10', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { bit_exact: boolean }).bit_exact).toBe(true);
+  });
+
+  it('calibrates on --calib data and verifies on --data; a .npy of the wrong shape exits 2 naming the flag', () => {
+    const samples = randomTensor([6, 3, 8, 8], 11, 0, 1);
+    writeFileSync(join(tmp, 'calib.npy'), encodeNpy(makeTensor('float32', [6, 3, 8, 8], samples.data)));
+    writeFileSync(join(tmp, 'wrong.npy'), encodeNpy(makeTensor('float32', [6, 8, 8], new Float32Array(6 * 64))));
+    const c = edgec('compress', 'conv-net.onnx', '-o', 'calibrated', '--calib', 'calib.npy', '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const report = JSON.parse(c.stdout) as { options: { calib_file: string; input_range: unknown; calibration: string } };
+    expect(report.options).toMatchObject({ calib_file: 'calib.npy', input_range: null });
+    expect(report.options.calibration).toMatch(/6 samples/);
+    const v = edgec('verify', 'calibrated', '--data', 'calib.npy', '--json');
+    expect(v.code, v.stderr).toBe(0);
+    expect((JSON.parse(v.stdout) as { samples: number }).samples).toBe(6);
+    for (const args of [['compress', 'conv-net.onnx', '-o', 'never', '--calib', 'wrong.npy'], ['verify', 'calibrated', '--data', 'wrong.npy']]) {
+      const r = edgec(...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(args[0] === 'compress' ? /--calib/ : /--data/);
+      expect(isOneLineError(r.stderr), r.stderr).toBe(true);
+    }
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
 
   it('refuses a folder that is not compress output (exit 4) and a bad --count (exit 2)', () => {

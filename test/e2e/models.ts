@@ -46,3 +46,19 @@ export function unsupportedNet(): Uint8Array {
     ],
   });
 }
+
+/** Two graph inputs added, then a fully connected layer: one pointer per input in the C API. */
+export function twoInputNet(): Uint8Array {
+  return buildModel({
+    inputs: [
+      { name: 'left', shape: [1, 6] },
+      { name: 'right', shape: [1, 6] },
+    ],
+    outputs: [{ name: 'y' }],
+    initializers: [weights('w', [3, 6], 7), weights('b', [3], 8, 0.1)],
+    nodes: [
+      { op: 'Add', name: 'sum', inputs: ['left', 'right'], outputs: ['s'] },
+      { op: 'Gemm', name: 'fc', inputs: ['s', 'w', 'b'], outputs: ['y'], attrs: { transB: 1 } },
+    ],
+  });
+}
