@@ -58,6 +58,10 @@ describe('edgec compress', () => {
     expect(report.totals.params).toBe(5 * 27 + 5 + 7 * 45 + 7 + 4 * 7);
     expect(report.totals.weights_bytes).toBe(5 * 27 + 7 * 45 + 4 * 7);
     expect(report.totals.arena_bytes).toBeGreaterThanOrEqual(3 * 64 + 5 * 64);
+    // The report and the C header agree on the sizes the firmware links.
+    const header = readFileSync(join(tmp, 'json-out', 'conv_net.h'), 'utf8');
+    expect(header).toContain(`#define CONV_NET_ARENA_SIZE ${report.totals.arena_bytes}\n`);
+    expect(header).toContain(`#define CONV_NET_WEIGHT_BYTES ${report.totals.weights_bytes}\n`);
     expect(report.accuracy.output_sqnr_db).toBeGreaterThan(25);
     for (const l of report.layers) expect(l.sqnr_db).toBeGreaterThan(25);
   });
