@@ -1,5 +1,6 @@
 /**
- * ConvTranspose, 1-D and 2-D: X (N, C, [H,] W), W (C, M/group, [kH,] kW), optional B (M). Output
+ * ConvTranspose: X (N, C, D1, ..., Dk), W (C, M/group, k1, ..., kk), optional B (M); 1-D and 2-D
+ * on the fast kernels, 3-D and up on the N-D reference (fp32 engine only). Output
  * size per axis: stride*(in-1) + output_padding + (k-1)*dilation + 1 - pad_begin - pad_end, unless
  * output_shape (or auto_pad SAME_*, giving in*stride) fixes it and the pads follow from it.
  * MACs: input elements x M/group x kernel size (each input scatters through one filter slice).
@@ -8,9 +9,10 @@ import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { convTranspose2dForward, type ConvTranspose2dShape } from '../kernels/conv-transpose2d.js';
 import { conv2dForward } from '../kernels/conv2d.js';
+import { convTransposeNdReference } from '../kernels/window-nd.js';
 import { channelBiasBackward, conv2dBackwardWeight, swapConvShape } from '../kernels/conv2d-backward.js';
 import { gradOf } from '../train/op-grads.js';
-import { floatData, requireFloat, requireRank, requireVector } from './nn-checks.js';
+import { floatData, requireFloat, requireVector } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { checkKernelShape, conv2dShapeOf, dilatedExtent, parseAutoPad, perAxis, splitPads, type Window } from './window-geometry.js';
 
@@ -71,7 +73,7 @@ function transposeWindow(node: Node, inSpatial: readonly number[], kernelIn: rea
 function geometry(node: Node, x: ValueType, w: ValueType, b: ValueType | undefined, a: ConvTransposeAttrs) {
   requireFloat(node, x, 'input X');
   requireFloat(node, w, 'weight W');
-  requireRank(node, x, [3, 4], 'input X (N, C, [H,] W)');
+  if (x.shape.length < 3) throw opError(node, `input X must be (N, C, D1, ...), found shape [${x.shape.join(', ')}]`);
   if (w.shape.length !== x.shape.length) {
     throw opError(node, `weight W has rank ${w.shape.length}, input X has rank ${x.shape.length}`);
   }
@@ -92,8 +94,10 @@ function geometry(node: Node, x: ValueType, w: ValueType, b: ValueType | undefin
   checkKernelShape(node, a.kernel_shape, kernel);
   const inSpatial = x.shape.slice(2);
   const window = transposeWindow(node, inSpatial, kernel, a);
-  const shape: ConvTranspose2dShape = conv2dShapeOf(batch, channels, outChannels, inSpatial, window, group);
-  return { outShape: [batch, outChannels, ...window.outSize], kernel: shape };
+  const dims = { batch, inChannels: channels, outChannels, groups: group };
+  // The 1-D/2-D kernels' geometry, asked for only on their path (it refuses 3-D and up).
+  const planar = (): ConvTranspose2dShape => conv2dShapeOf(node, batch, channels, outChannels, inSpatial, window, group);
+  return { outShape: [batch, outChannels, ...window.outSize], window: { ...window, inSize: inSpatial }, dims, planar };
 }
 
 export const ConvTranspose = defineOp({
@@ -107,13 +111,14 @@ export const ConvTranspose = defineOp({
   forward([x, w, b], a, node) {
     const g = geometry(node, x!, w!, b, a);
     const out = makeTensor(x!.dtype, g.outShape);
-    convTranspose2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), g.kernel);
+    if (g.window.kernel.length > 2) convTransposeNdReference(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), g.dims, g.window);
+    else convTranspose2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), g.planar());
     return [out];
   },
   // The adjoint of a Conv: dX is the Conv of dY with W, dW the Conv weight gradient with X and dY
   // exchanged, dB the sum of dY per channel.
   backward([x, w, b], [y], [dy], a, node, wants) {
-    const s = geometry(node, x!, w!, b, a).kernel;
+    const s = geometry(node, x!, w!, b, a).planar();
     const asConv = swapConvShape(s);
     const g = floatData(gradOf(dy, y!));
     const dx = wants?.[0] === false ? undefined : makeTensor(x!.dtype, x!.shape);

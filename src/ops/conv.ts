@@ -1,17 +1,19 @@
 /**
- * Conv, 1-D and 2-D: X (N, C, [H,] W), W (M, C/group, [kH,] kW), optional B (M). Groups (depthwise
- * included), strides, dilations, explicit pads and every auto_pad. A 1-D conv runs as a 2-D one of
- * height 1. MACs: output elements x C/group x kernel size (the MLPerf Tiny convention).
+ * Conv: X (N, C, D1, ..., Dk), W (M, C/group, k1, ..., kk), optional B (M). Groups (depthwise
+ * included), strides, dilations, explicit pads and every auto_pad. 1-D and 2-D run on the fast
+ * kernels (1-D as 2-D of height 1), 3-D and up on the N-D reference in the fp32 engine only.
+ * MACs: output elements x C/group x kernel size (the MLPerf Tiny convention).
  */
 import type { Node } from '../ir/graph.js';
 import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
 import { conv2dForward, type Conv2dShape } from '../kernels/conv2d.js';
+import { convNdReference } from '../kernels/window-nd.js';
 import { channelBiasBackward, conv2dBackwardInput, conv2dBackwardWeight } from '../kernels/conv2d-backward.js';
 import { gradOf } from '../train/op-grads.js';
 import { convInt, type ConvIntGeometry } from '../kernels/int/conv-int.js';
 import { constantInput, intRequantOf, lowerWeighted } from '../quant/weighted-layer.js';
 import { convEmitC } from '../codegen/emit-ops/weighted.js';
-import { floatData, requireFloat, requireRank, requireVector } from './nn-checks.js';
+import { floatData, requireFloat, requireVector } from './nn-checks.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { checkKernelShape, conv2dShapeOf, slidingWindow, type Window } from './window-geometry.js';
 
@@ -31,10 +33,11 @@ export interface ConvGeometry {
   kernel: Conv2dShape;
 }
 
-function convGeometry(node: Node, x: ValueType, w: ValueType, b: ValueType | undefined, a: ConvAttrs): ConvGeometry {
+/** Checks the operands and resolves the window, for any number of spatial axes. */
+function convWindow(node: Node, x: ValueType, w: ValueType, b: ValueType | undefined, a: ConvAttrs) {
   requireFloat(node, x, 'input X');
   requireFloat(node, w, 'weight W');
-  requireRank(node, x, [3, 4], 'input X (N, C, [H,] W)');
+  if (x.shape.length < 3) throw opError(node, `input X must be (N, C, D1, ...), found shape [${x.shape.join(', ')}]`);
   if (w.shape.length !== x.shape.length) {
     throw opError(node, `weight W has rank ${w.shape.length}, input X has rank ${x.shape.length}`);
   }
@@ -61,11 +64,13 @@ function convGeometry(node: Node, x: ValueType, w: ValueType, b: ValueType | und
     pads: a.pads,
     autoPad: a.auto_pad,
   });
-  return {
-    window,
-    outShape: [batch, outChannels, ...window.outSize],
-    kernel: conv2dShapeOf(batch, channels, outChannels, inSpatial, window, group),
-  };
+  return { window, outShape: [batch, outChannels, ...window.outSize], dims: { batch, inChannels: channels, outChannels, groups: group } };
+}
+
+/** The 1-D/2-D geometry of the fast, integer and C kernels; refuses 3 or more spatial axes. */
+function convGeometry(node: Node, x: ValueType, w: ValueType, b: ValueType | undefined, a: ConvAttrs): ConvGeometry {
+  const { window, outShape, dims } = convWindow(node, x, w, b, a);
+  return { window, outShape, kernel: conv2dShapeOf(node, dims.batch, dims.inChannels, dims.outChannels, x.shape.slice(2), window, dims.groups) };
 }
 
 export const Conv = defineOp({
@@ -74,9 +79,15 @@ export const Conv = defineOp({
   inputs: { min: 2, max: 3 },
   outputs: { min: 1, max: 1 },
   inferTypes([x, w, b], a, node) {
-    return [{ dtype: x!.dtype, shape: convGeometry(node, x!, w!, b, a).outShape }];
+    return [{ dtype: x!.dtype, shape: convWindow(node, x!, w!, b, a).outShape }];
   },
   forward([x, w, b], a, node) {
+    const { window, outShape, dims } = convWindow(node, x!, w!, b, a);
+    if (window.kernel.length > 2) {
+      const out = makeTensor(x!.dtype, outShape);
+      convNdReference(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), dims, { ...window, inSize: x!.shape.slice(2) });
+      return [out];
+    }
     const geometry = convGeometry(node, x!, w!, b, a);
     const out = makeTensor(x!.dtype, geometry.outShape);
     conv2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), geometry.kernel);

@@ -1,8 +1,9 @@
 /**
  * Sliding-window arithmetic shared by Conv, ConvTranspose, MaxPool and AveragePool: the explicit
  * pads that `auto_pad` implies and the output size (with `ceil_mode` for the pools), following the
- * formulas of the ONNX operator spec, and the mapping of a 1-D or 2-D window onto the 2-D kernels'
- * shape structs. Everything here is per spatial axis; ops validate their own channel dimensions.
+ * formulas of the ONNX operator spec, for any number of spatial axes, and the mapping of a 1-D or
+ * 2-D window onto the 2-D kernels' shape structs. Everything here is per spatial axis; ops
+ * validate their own channel dimensions.
  */
 import type { Node } from '../ir/graph.js';
 import type { Conv2dShape } from '../kernels/conv2d.js';
@@ -99,9 +100,12 @@ export function slidingWindow(node: Node, inSize: readonly number[], a: WindowAt
 
 /**
  * The kernel geometry of a 1-D or 2-D conv-like op, 1-D lifted to 2-D with height 1. `inSpatial`
- * and the window are the op's own (one or two axes).
+ * and the window are the op's own (one or two axes). Three or more spatial axes run only in the
+ * fp32 engine's N-D reference (kernels/window-nd.ts): what needs this 2-D form (the integer
+ * pipeline, C, training) refuses them here, naming the node.
  */
 export function conv2dShapeOf(
+  node: Node,
   batch: number,
   inChannels: number,
   outChannels: number,
@@ -109,6 +113,7 @@ export function conv2dShapeOf(
   w: Window,
   groups: number,
 ): Conv2dShape {
+  requirePlanar(node, inSpatial.length);
   const two = inSpatial.length === 2;
   const at = (list: readonly number[], fallback: number) => (two ? list[0]! : fallback);
   const last = (list: readonly number[]) => list[list.length - 1]!;
@@ -130,6 +135,13 @@ export function conv2dShapeOf(
     padLeft: last(w.padBegin),
     groups,
   };
+}
+
+/** Throws for a window of 3 or more spatial axes where only the 1-D/2-D kernels exist. */
+export function requirePlanar(node: Node, spatialRank: number): void {
+  if (spatialRank > 2) {
+    throw opError(node, `${spatialRank}-D windows run only in the fp32 engine; quantization, C and training take 1-D and 2-D`);
+  }
 }
 
 /** Checks a kernel_shape attribute, when present, against the weight's spatial dimensions. */

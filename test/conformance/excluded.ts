@@ -9,9 +9,7 @@ const BFLOAT16_OR_STRING = 'uses bfloat16 or string tensors, dtypes edgec does n
 const NOT_A_TENSOR = 'passes a sequence or optional value, edgec carries tensors only';
 const TRAINING_DROPOUT = 'training-mode Dropout is random; edgec runs inference only and refuses it';
 const TRAINING_BATCHNORM = 'training-mode BatchNormalization (batch statistics, running-mean outputs); edgec runs inference only';
-const THREE_D = '3-D spatial op; edgec supports 1-D and 2-D convolution and pooling (MCU models)';
 const CUBIC = 'Resize mode "cubic"; edgec implements nearest and linear';
-const INTEGER_POOL = 'integer MaxPool; the fp32 engine pools float tensors (int8 pooling belongs to the quantized path)';
 
 export const EXCLUDED: Record<string, string> = {
   test_cast_BFLOAT16_to_FLOAT: BFLOAT16_OR_STRING,
@@ -34,23 +32,6 @@ export const EXCLUDED: Record<string, string> = {
   test_training_dropout_mask: TRAINING_DROPOUT,
   test_batchnorm_epsilon_training_mode: TRAINING_BATCHNORM,
   test_batchnorm_example_training_mode: TRAINING_BATCHNORM,
-  test_averagepool_3d_default: THREE_D,
-  test_maxpool_3d_default: THREE_D,
-  test_convtranspose_3d: THREE_D,
-  // pytorch-converted/ (opset 6)
-  test_AvgPool3d: THREE_D,
-  test_AvgPool3d_stride: THREE_D,
-  test_AvgPool3d_stride1_pad0_gpu_input: THREE_D,
-  test_Conv3d: THREE_D,
-  test_Conv3d_dilated: THREE_D,
-  test_Conv3d_dilated_strided: THREE_D,
-  test_Conv3d_groups: THREE_D,
-  test_Conv3d_no_bias: THREE_D,
-  test_Conv3d_stride: THREE_D,
-  test_Conv3d_stride_padding: THREE_D,
-  test_MaxPool3d: THREE_D,
-  test_MaxPool3d_stride: THREE_D,
-  test_MaxPool3d_stride_padding: THREE_D,
   test_resize_downsample_scales_cubic: CUBIC,
   test_resize_downsample_scales_cubic_A_n0p5_exclude_outside: CUBIC,
   test_resize_downsample_scales_cubic_align_corners: CUBIC,
@@ -60,5 +41,4 @@ export const EXCLUDED: Record<string, string> = {
   test_resize_upsample_scales_cubic_align_corners: CUBIC,
   test_resize_upsample_scales_cubic_asymmetric: CUBIC,
   test_resize_upsample_sizes_cubic: CUBIC,
-  test_maxpool_2d_uint8: INTEGER_POOL,
 };

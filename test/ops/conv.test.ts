@@ -101,8 +101,8 @@ describe('Conv rejects bad models with a ModelError naming the node', () => {
   it('a kernel larger than the padded input', () => {
     expect(bad([1, 2, 2, 2], [4, 2, 3, 3])).toThrow(/node "node" \(Conv\): kernel of extent 3 .* larger than the padded input/);
   });
-  it('a 3-D convolution (not supported)', () => {
-    expect(bad([1, 2, 4, 4, 4], [4, 2, 3, 3, 3])).toThrow(/node "node" \(Conv\): input X .* must have rank 3 or 4/);
+  it('an input without spatial axes (3-D and up run: test/ops/window-nd.test.ts)', () => {
+    expect(bad([1, 2], [4, 2])).toThrow(/node "node" \(Conv\): input X must be \(N, C, D1, ...\)/);
   });
   it('kernel_shape that contradicts the weight, and bad pads', () => {
     expect(bad([1, 2, 8, 8], [4, 2, 3, 3], { kernel_shape: [5, 5] })).toThrow(/kernel_shape \[5, 5\] does not match/);
