@@ -3,6 +3,7 @@
  * so what is verified is what the user ships) with the host compiler and codegen's harness, and
  * runs it. The harness needs the boundary types and sizes, which come from the QModel snapshot.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmittedC } from '../codegen/emit-c.js';
@@ -46,7 +47,11 @@ export function compilerName(cc?: string): string {
 
 /** Compiles `dir` for the host; the caller disposes of the program. */
 export function buildDir(dir: string, name: string, model: QModel, cc?: string): HostProgram {
-  return buildHostProgram([emittedFromDir(dir, name, model)], { cc: compilerName(cc) });
+  const compiler = compilerName(cc);
+  // A missing compiler is a setup problem, not a problem in the emitted code: say which.
+  const probe = spawnSync(compiler, ['--version'], { stdio: 'ignore' });
+  if (probe.error) throw new FileError(`verify needs a host C compiler: cannot run "${compiler}" (${(probe.error as NodeJS.ErrnoException).code ?? probe.error.message}); install gcc or set CC`);
+  return buildHostProgram([emittedFromDir(dir, name, model)], { cc: compiler });
 }
 
 /** Runs DIR's C on samples of integer inputs (per sample, one array per graph input). */

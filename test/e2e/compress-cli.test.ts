@@ -191,11 +191,16 @@ describe('edgec verify', () => {
     expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
 
-  it('refuses a folder that is not compress output (exit 4) and a bad --count (exit 2)', () => {
+  it('refuses a folder that is not compress output and a missing compiler (exit 4), a bad --count (exit 2)', () => {
     mkdirSync(join(tmp, 'empty'), { recursive: true });
     const r = edgec('verify', 'empty');
     expect(r.code, r.stderr).toBe(4);
     expect(isOneLineError(r.stderr), r.stderr).toBe(true);
+    expect(edgec('compress', 'conv-net.onnx', '-o', 'nocc').code).toBe(0);
+    const noCc = runEdgecIn(tmp, ['verify', 'nocc', '--count', '2'], { CC: 'no-such-cc' });
+    expect(noCc.code, noCc.stderr).toBe(4);
+    expect(noCc.stderr).toMatch(/host C compiler.*no-such-cc.*set CC/);
+    expect(isOneLineError(noCc.stderr), noCc.stderr).toBe(true);
     const c = edgec('verify', 'v', '--count', '0');
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/--count/);

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { ROOT, type CliResult } from '../helpers/cli.js';
 
 /** Runs `node bin/edgec.js` with `cwd` (for the default edgec-out/ folder). */
-export function runEdgecIn(cwd: string, args: string[]): CliResult {
+export function runEdgecIn(cwd: string, args: string[], extraEnv: Record<string, string> = {}): CliResult {
   // Colour variables are dropped, not emptied: Node warns on stderr when both are set.
   const { NO_COLOR: _n, FORCE_COLOR: _f, ...env } = process.env;
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/edgec.js'), ...args], {
     cwd,
     encoding: 'utf8',
-    env,
+    env: { ...env, ...extraEnv },
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
