@@ -1,10 +1,10 @@
 /**
  * The adjoint of resize.ts's 1-D resampling pass: each output's gradient goes back to the inputs
  * it read, times their weights (nearest: to the one input; linear: split by the two weights;
- * extrapolated outputs read no input and return nothing). Resize's gradient runs these passes in
+ * cubic: by the four; extrapolated outputs read no input and return nothing). Resize's gradient runs these passes in
  * the reverse order of the forward's.
  */
-import type { AxisPlan } from './resize.js';
+import { CUBIC_TAPS, type AxisPlan } from './resize.js';
 
 /** dx (outer, plan.inLength, inner) from dy (outer, plan.outLength, inner); dx is overwritten. */
 export function resampleAxisBackward(dx: Float32Array, dy: Float32Array, outer: number, inner: number, plan: AxisPlan): void {
@@ -15,6 +15,14 @@ export function resampleAxisBackward(dx: Float32Array, dy: Float32Array, outer: 
     for (let j = 0; j < outLength; j++) {
       if (outside[j]) continue;
       const src = (o * outLength + j) * inner;
+      if (plan.cubic) {
+        for (let t = 0; t < CUBIC_TAPS; t++) {
+          const at = base + plan.cubic.index[j * CUBIC_TAPS + t]! * inner;
+          const w = plan.cubic.weight[j * CUBIC_TAPS + t]!;
+          for (let i = 0; i < inner; i++) acc[at + i]! += w * dy[src + i]!;
+        }
+        continue;
+      }
       const a = base + lower[j]! * inner;
       if (plan.mode === 'nearest') {
         for (let i = 0; i < inner; i++) acc[a + i]! += dy[src + i]!;

@@ -1,16 +1,16 @@
 /**
- * Resize (nearest and n-linear) as one 1-D resampling pass per resized axis. Both modes separate:
- * nearest is a gather per axis, n-linear interpolation is linear interpolation along each axis in
- * turn, and tf_crop_and_resize's extrapolation survives the passes (a row that is all
- * extrapolation_value interpolates to extrapolation_value).
+ * Resize (nearest, n-linear, n-cubic) as one 1-D resampling pass per resized axis. Every mode
+ * separates: nearest is a gather per axis, n-linear and n-cubic interpolation are 1-D
+ * interpolations along each axis in turn, and tf_crop_and_resize's extrapolation survives the
+ * passes (a row that is all extrapolation_value interpolates to extrapolation_value).
  *
  * Coordinates follow onnxruntime's float32 arithmetic (every step rounded with Math.fround), so
  * nearest-neighbour ties break as they do there.
  */
 
 export interface AxisPlan {
-  /** 'linear' blends `lower` and `upper`; 'nearest' reads `lower` only. */
-  mode: 'nearest' | 'linear';
+  /** 'linear' blends `lower` and `upper`; 'nearest' reads `lower` only; 'cubic' reads `cubic`. */
+  mode: 'nearest' | 'linear' | 'cubic';
   inLength: number;
   outLength: number;
   /** Per output index: source indices and their weights. */
@@ -20,10 +20,15 @@ export interface AxisPlan {
   upperWeight: Float32Array;
   /** Per output index: 1 when the coordinate fell outside the input (tf_crop_and_resize only). */
   outside: Uint8Array;
+  /** Cubic only: per output index, CUBIC_TAPS source indices (edge-clamped) and their weights. */
+  cubic?: { index: Int32Array; weight: Float32Array };
 }
 
+/** A cubic interpolation reads the 4 inputs around the coordinate: floor(x) - 1 .. floor(x) + 2. */
+export const CUBIC_TAPS = 4;
+
 export interface AxisOptions {
-  mode: 'nearest' | 'linear';
+  mode: 'nearest' | 'linear' | 'cubic';
   coordinateMode: string;
   nearestMode: string;
   /** The factor output/input this axis is resized by (as given, or derived from sizes). */
@@ -37,6 +42,9 @@ export interface AxisOptions {
   /** tf_crop_and_resize: the region of interest, as fractions of the input length. */
   roiStart: number;
   roiEnd: number;
+  /** Cubic: the kernel's coefficient a (cubic_coeff_a), and exclude_outside. */
+  cubicCoeffA?: number;
+  excludeOutside?: boolean;
 }
 
 const f = Math.fround;
@@ -95,6 +103,7 @@ export function planAxis(inLen: number, outLen: number, o: AxisOptions): AxisPla
     upperWeight: new Float32Array(outLen),
     outside: new Uint8Array(outLen),
   };
+  if (o.mode === 'cubic') plan.cubic = { index: new Int32Array(outLen * CUBIC_TAPS), weight: new Float32Array(outLen * CUBIC_TAPS) };
   const last = inLen - 1;
   for (let j = 0; j < outLen; j++) {
     let x = sourceCoordinate(j, inLen, outLen, o);
@@ -102,6 +111,10 @@ export function planAxis(inLen: number, outLen: number, o: AxisOptions): AxisPla
     if (o.mode === 'nearest') {
       plan.lower[j] = Math.min(last, Math.max(0, nearestIndex(x, o.nearestMode)));
       plan.lowerWeight[j] = 1;
+      continue;
+    }
+    if (plan.cubic) {
+      cubicTaps(plan.cubic, j, x, inLen, o.cubicCoeffA ?? -0.75, o.excludeOutside ?? false);
       continue;
     }
     x = Math.min(last, Math.max(0, x));
@@ -116,9 +129,44 @@ export function planAxis(inLen: number, outLen: number, o: AxisOptions): AxisPla
   return plan;
 }
 
+/**
+ * The cubic convolution kernel (Keys) at the 4 taps around x, as the ONNX spec defines it: with
+ * r = x - floor(x), distances r + 1, r, 1 - r, 2 - r, and W(d) = ((a + 2)|d| - (a + 3))|d|^2 + 1
+ * for |d| <= 1, ((a|d| - 5a)|d| + 8a)|d| - 4a for 1 < |d| < 2. Taps past the edges read the edge
+ * value, unless exclude_outside, which zeroes their weights and renormalises the rest to sum 1.
+ * The coordinate is not clamped (unlike linear): ONNX and onnxruntime let the taps run off.
+ */
+function cubicTaps(into: { index: Int32Array; weight: Float32Array }, j: number, x: number, inLen: number, a: number, excludeOutside: boolean): void {
+  const base = Math.floor(x);
+  const r = x - base;
+  const near = (d: number) => ((a + 2) * d - (a + 3)) * d * d + 1;
+  const far = (d: number) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+  const weights = [far(r + 1), near(r), near(1 - r), far(2 - r)];
+  let total = 0;
+  for (let t = 0; t < CUBIC_TAPS; t++) {
+    const source = base - 1 + t;
+    if (excludeOutside && (source < 0 || source >= inLen)) weights[t] = 0;
+    total += weights[t]!;
+  }
+  for (let t = 0; t < CUBIC_TAPS; t++) {
+    into.index[j * CUBIC_TAPS + t] = Math.min(inLen - 1, Math.max(0, base - 1 + t));
+    into.weight[j * CUBIC_TAPS + t] = excludeOutside ? weights[t]! / total : weights[t]!;
+  }
+}
+
 /** True when the plan copies its input unchanged (e.g. the batch and channel axes). */
 export function isIdentityPlan(p: AxisPlan): boolean {
   if (p.inLength !== p.outLength) return false;
+  if (p.cubic) {
+    // An identity coordinate has r = 0: weight 1 on its own tap (index 1 of 4), 0 elsewhere.
+    for (let j = 0; j < p.outLength; j++) {
+      for (let t = 0; t < CUBIC_TAPS; t++) {
+        const w = p.cubic.weight[j * CUBIC_TAPS + t]!;
+        if (p.outside[j] || (t === 1 ? w !== 1 || p.cubic.index[j * CUBIC_TAPS + t] !== j : w !== 0)) return false;
+      }
+    }
+    return true;
+  }
   for (let j = 0; j < p.outLength; j++) {
     if (p.outside[j] || p.lower[j] !== j) return false;
     if (p.mode === 'linear' && p.upperWeight[j] !== 0 && p.upper[j] !== j) return false;
@@ -138,6 +186,14 @@ export function resampleAxis(out: Float32Array, x: Float32Array, outer: number, 
       const dst = (o * outLength + j) * inner;
       if (outside[j]) {
         out.fill(extrapolationValue, dst, dst + inner);
+        continue;
+      }
+      if (plan.cubic) {
+        const { index, weight } = plan.cubic;
+        const k = j * CUBIC_TAPS;
+        const [a0, a1, a2, a3] = [0, 1, 2, 3].map((t) => src + index[k + t]! * inner) as [number, number, number, number];
+        const [w0, w1, w2, w3] = [weight[k]!, weight[k + 1]!, weight[k + 2]!, weight[k + 3]!];
+        for (let i = 0; i < inner; i++) out[dst + i] = w0 * x[a0 + i]! + w1 * x[a1 + i]! + w2 * x[a2 + i]! + w3 * x[a3 + i]!;
         continue;
       }
       const a = src + lower[j]! * inner;

@@ -1,8 +1,9 @@
 /**
  * Resize, opset-18 form: inputs X, roi, scales, sizes (exactly one of scales/sizes), attributes
- * `axes` and `keep_aspect_ratio_policy`. Modes nearest (every nearest_mode) and linear (n-linear
- * over any number of axes); every coordinate_transformation_mode, tf_crop_and_resize included.
- * cubic and antialias are not supported yet and say so, naming the node.
+ * `axes` and `keep_aspect_ratio_policy`. Modes nearest (every nearest_mode), linear and cubic
+ * (n-linear, n-cubic with cubic_coeff_a and exclude_outside, over any number of axes); every
+ * coordinate_transformation_mode, tf_crop_and_resize included. antialias is not supported yet
+ * and says so, naming the node.
  *
  * The output size is floor(in * scale) with scales; with sizes it is the size asked for (stretch)
  * or round(in * s) for the one scale s that keeps the aspect ratio (not_larger / not_smaller).
@@ -48,9 +49,10 @@ interface ResizePlan {
   axes: AxisOptions[];
 }
 
-function checkAttrs(node: Node, a: ResizeAttrs): 'nearest' | 'linear' {
-  if (a.mode === 'cubic') throw opError(node, 'mode "cubic" is not supported yet (nearest and linear are)');
-  if (a.mode !== 'nearest' && a.mode !== 'linear') throw opError(node, `mode "${a.mode}" is not one of nearest, linear, cubic`);
+function checkAttrs(node: Node, a: ResizeAttrs): 'nearest' | 'linear' | 'cubic' {
+  if (a.mode !== 'nearest' && a.mode !== 'linear' && a.mode !== 'cubic') {
+    throw opError(node, `mode "${a.mode}" is not one of nearest, linear, cubic`);
+  }
   if (a.antialias !== 0) throw opError(node, 'antialias=1 is not supported yet');
   if (!COORDINATE_MODES.includes(a.coordinate_transformation_mode)) {
     throw opError(node, `coordinate_transformation_mode "${a.coordinate_transformation_mode}" is unknown`);
@@ -118,7 +120,17 @@ function plan(node: Node, inputs: (KnownValue | undefined)[], a: ResizeAttrs): R
     const roiStart = tfCrop && i >= 0 ? roi!.data[i]! : 0;
     const roiEnd = tfCrop && i >= 0 ? roi!.data[axes.length + i]! : 1;
     const coordinateMode = i >= 0 ? a.coordinate_transformation_mode : 'asymmetric';
-    return { mode, coordinateMode, nearestMode: a.nearest_mode, scale: axisScale[ax]!, resizedLength: resizedLength[ax]!, roiStart, roiEnd };
+    return {
+      mode,
+      coordinateMode,
+      nearestMode: a.nearest_mode,
+      scale: axisScale[ax]!,
+      resizedLength: resizedLength[ax]!,
+      roiStart,
+      roiEnd,
+      cubicCoeffA: a.cubic_coeff_a,
+      excludeOutside: a.exclude_outside !== 0,
+    };
   });
   return { outShape, axes: options };
 }

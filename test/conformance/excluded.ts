@@ -9,7 +9,6 @@ const BFLOAT16_OR_STRING = 'uses bfloat16 or string tensors, dtypes edgec does n
 const NOT_A_TENSOR = 'passes a sequence or optional value, edgec carries tensors only';
 const TRAINING_DROPOUT = 'training-mode Dropout is random; edgec runs inference only and refuses it';
 const TRAINING_BATCHNORM = 'training-mode BatchNormalization (batch statistics, running-mean outputs); edgec runs inference only';
-const CUBIC = 'Resize mode "cubic"; edgec implements nearest and linear';
 
 export const EXCLUDED: Record<string, string> = {
   test_cast_BFLOAT16_to_FLOAT: BFLOAT16_OR_STRING,
@@ -32,13 +31,4 @@ export const EXCLUDED: Record<string, string> = {
   test_training_dropout_mask: TRAINING_DROPOUT,
   test_batchnorm_epsilon_training_mode: TRAINING_BATCHNORM,
   test_batchnorm_example_training_mode: TRAINING_BATCHNORM,
-  test_resize_downsample_scales_cubic: CUBIC,
-  test_resize_downsample_scales_cubic_A_n0p5_exclude_outside: CUBIC,
-  test_resize_downsample_scales_cubic_align_corners: CUBIC,
-  test_resize_downsample_sizes_cubic: CUBIC,
-  test_resize_upsample_scales_cubic: CUBIC,
-  test_resize_upsample_scales_cubic_A_n0p5_exclude_outside: CUBIC,
-  test_resize_upsample_scales_cubic_align_corners: CUBIC,
-  test_resize_upsample_scales_cubic_asymmetric: CUBIC,
-  test_resize_upsample_sizes_cubic: CUBIC,
 };

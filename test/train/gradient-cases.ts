@@ -150,6 +150,13 @@ export const GRAD_CASES: GradCase[] = [
   },
   {
     op: 'Resize',
+    label: 'cubic, exclude_outside',
+    attrs: { mode: str('cubic'), exclude_outside: int(1) },
+    inputs: [f([1, 2, 3, 4]), undefined, makeTensor('float32', [4], [1, 1, 2, 0.75])],
+    noGrad: [2],
+  },
+  {
+    op: 'Resize',
     label: 'nearest, sizes',
     inputs: [f([1, 2, 3, 3]), undefined, undefined, i64([1, 2, 5, 7])],
   },
