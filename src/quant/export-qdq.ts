@@ -61,6 +61,14 @@ export function exportQdq(floatGraph: Graph, model: QModel): Graph {
   const nodes: Node[] = [...inserted];
   for (const n of original) nodes.push(n, ...(before.get(n) ?? []));
   graph.nodes = nodes;
+  // The float weights and biases now behind DequantizeLinear are read by nothing: drop them.
+  const read = new Set(nodes.flatMap((n) => n.inputs));
+  for (const name of [...graph.initializers.keys()]) {
+    if (!read.has(name) && !graph.outputs.some((o) => o.name === name)) {
+      graph.initializers.delete(name);
+      graph.types.delete(name);
+    }
+  }
   return graph;
 }
 

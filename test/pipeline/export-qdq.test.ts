@@ -103,6 +103,8 @@ describe('QDQ export in onnxruntime', () => {
       const got = await runPlain(encodeModel(qdq), x.data as Float32Array);
       expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1e-6 * Math.max(1, ...Array.from(want, Math.abs)));
       expect(qdq.nodes.filter((n) => n.op === 'DequantizeLinear')).toHaveLength(2);
+      // The float weights are gone (the float bias stays: with no input qparams it is not quantized).
+      expect([...qdq.initializers.keys()].filter((k) => k === 'w1' || k === 'w2' || k === 'b1')).toEqual(['b1']);
     });
   }
 
