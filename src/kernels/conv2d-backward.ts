@@ -14,6 +14,7 @@
 import type { Conv2dShape } from './conv2d.js';
 import { convTranspose2dForward } from './conv-transpose2d.js';
 import { matmulForward } from './gemm.js';
+import { wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './wasm/conv2d-wasm.js';
 
 /**
  * The geometry of the adjoint: a Conv's shape read as the ConvTranspose from its output back to
@@ -33,11 +34,14 @@ export function swapConvShape(s: Conv2dShape): Conv2dShape {
 
 /** dx (N, C, H, W) = the input gradient of conv(x, weight (M, C/g, kH, kW)) given dy (N, M, oH, oW). */
 export function conv2dBackwardInput(dx: Float32Array, dy: Float32Array, weight: Float32Array, s: Conv2dShape): void {
+  // The WebAssembly SIMD kernels on worker threads when built (wasm/), else the TypeScript here.
+  if (wasmConv2dBackwardInput(dx, dy, weight, s)) return;
   convTranspose2dForward(dx, dy, weight, undefined, swapConvShape(s));
 }
 
 /** dw (M, C/g, kH, kW) = sum over images and pixels of dy (N, M, oH, oW) times the input taps. */
 export function conv2dBackwardWeight(dw: Float32Array, dy: Float32Array, input: Float32Array, s: Conv2dShape): void {
+  if (wasmConv2dBackwardWeight(dw, dy, input, s)) return;
   const groupIn = s.inChannels / s.groups;
   const groupOut = s.outChannels / s.groups;
   const depth = groupIn * s.kernelHeight * s.kernelWidth;

@@ -5,6 +5,7 @@
  * global pools likewise over the whole plane. Plain loops, which are their own reference.
  */
 import type { Pool2dShape } from './pool2d.js';
+import { wasmAveragePool2dBackward, wasmMaxPool2dBackward } from './wasm/pool2d-wasm.js';
 
 /** Taps [lo, hi) of a window starting at `start` that fall inside [from, to) (as pool2d.ts). */
 function tapRange(start: number, from: number, to: number, kernel: number, dilation: number): [number, number] {
@@ -15,6 +16,8 @@ function tapRange(start: number, from: number, to: number, kernel: number, dilat
 
 /** dx (planes, H, W) from dy (planes, oH, oW): each gradient goes to its window's first maximum. */
 export function maxPool2dBackward(dx: Float32Array, dy: Float32Array, input: Float32Array, s: Pool2dShape): void {
+  // The WebAssembly kernels on worker threads when built (wasm/), else the TypeScript here.
+  if (wasmMaxPool2dBackward(dx, dy, input, s)) return;
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = s;
   const acc = new Float64Array(dx.length);
   for (let p = 0; p < s.planes; p++) {
@@ -47,6 +50,7 @@ export function maxPool2dBackward(dx: Float32Array, dy: Float32Array, input: Flo
 
 /** dx (planes, H, W) from dy (planes, oH, oW): dy / count to every tap the forward averaged. */
 export function averagePool2dBackward(dx: Float32Array, dy: Float32Array, s: Pool2dShape, countIncludePad: boolean): void {
+  if (wasmAveragePool2dBackward(dx, dy, s, countIncludePad)) return;
   const { inHeight: H, inWidth: W, outHeight: oH, outWidth: oW } = s;
   const acc = new Float64Array(dx.length);
   for (let p = 0; p < s.planes; p++) {
