@@ -1,15 +1,17 @@
 /**
- * Tensors: a dtype, a shape and a flat row-major buffer. Floats (float32 and float16, which is
- * widened on load) live in a Float32Array, so the fp32 engine computes exactly as onnxruntime does;
+ * Tensors: a dtype, a shape and a flat row-major buffer. Floats (float32, and float16 and bfloat16,
+ * which are widened on load) live in a Float32Array, so the fp32 engine computes exactly as onnxruntime does;
  * every other dtype (integers, bool, float64) lives in a Float64Array, which holds every int32
  * exactly and int64 values up to 2^53 (the int64 sentinels of Slice, +-2^63-1, round but still
  * clamp correctly). Integer arithmetic of the quantized pipeline uses its own Int8/Int32 arrays.
  */
 import { InternalError } from '../errors.js';
+import { roundToBfloat16 } from './bfloat16.js';
 
 export type DType =
   | 'float32'
   | 'float16'
+  | 'bfloat16'
   | 'float64'
   | 'int8'
   | 'uint8'
@@ -39,7 +41,7 @@ export interface KnownValue extends ValueType {
 }
 
 export function isFloatType(dtype: DType): boolean {
-  return dtype === 'float32' || dtype === 'float16' || dtype === 'float64';
+  return dtype === 'float32' || dtype === 'float16' || dtype === 'bfloat16' || dtype === 'float64';
 }
 
 /** Bytes one element occupies in an ONNX file or on a device (bool: 1). */
@@ -52,6 +54,7 @@ export function bytesPerElement(dtype: DType): number {
     case 'int16':
     case 'uint16':
     case 'float16':
+    case 'bfloat16':
       return 2;
     case 'int32':
     case 'uint32':
@@ -74,7 +77,7 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 export function allocData(dtype: DType, length: number): TensorData {
-  return dtype === 'float32' || dtype === 'float16' ? new Float32Array(length) : new Float64Array(length);
+  return dtype === 'float32' || dtype === 'float16' || dtype === 'bfloat16' ? new Float32Array(length) : new Float64Array(length);
 }
 
 /** Builds a tensor; `data` may be any numbers and is copied into the dtype's storage. */
@@ -101,6 +104,8 @@ export function castScalar(dtype: DType, v: number): number {
     case 'float32':
     case 'float16':
       return Math.fround(v);
+    case 'bfloat16':
+      return roundToBfloat16(v);
     case 'float64':
       return v;
     case 'bool':

@@ -1,6 +1,6 @@
 /**
  * ONNX TensorProto.DataType numbers <-> edgec's DType. The types edgec cannot hold (string,
- * complex, bfloat16, the float8/int4 families) are reported by name, with the tensor or value that
+ * complex, the float8/int4 families) are reported by name, with the tensor or value that
  * uses them, instead of being read as garbage.
  */
 import { ModelError } from '../errors.js';
@@ -19,6 +19,7 @@ const ONNX_TO_DTYPE: Record<number, DType> = {
   11: 'float64',
   12: 'uint32',
   13: 'uint64',
+  16: 'bfloat16',
 };
 
 /** Names of the ONNX types edgec does not support, for error messages. */
@@ -27,7 +28,6 @@ const UNSUPPORTED_NAMES: Record<number, string> = {
   8: 'string',
   14: 'complex64',
   15: 'complex128',
-  16: 'bfloat16',
   17: 'float8e4m3fn',
   18: 'float8e4m3fnuz',
   19: 'float8e5m2',

@@ -12,6 +12,7 @@ import { MAX_ELEMENTS, allocData, bytesPerElement, castScalar, type DType, type 
 import { dtypeFromOnnx } from './dtypes.js';
 import { readExternalBytes } from './external-data.js';
 import { halfToFloat } from './float16.js';
+import { bfloat16ToFloat } from '../ir/bfloat16.js';
 import { int64Value, onnx, toInt, type Int64Like, type TensorProto } from './proto.js';
 
 export interface TensorContext {
@@ -78,6 +79,8 @@ function rawReader(view: DataView, dtype: DType): (i: number) => number {
       return (i) => view.getFloat32(i * 4, true);
     case 'float16':
       return (i) => halfToFloat(view.getUint16(i * 2, true));
+    case 'bfloat16':
+      return (i) => bfloat16ToFloat(view.getUint16(i * 2, true));
     case 'float64':
       return (i) => view.getFloat64(i * 8, true);
     case 'int8':
@@ -129,6 +132,8 @@ function typedField(proto: TensorProto, dtype: DType): Field {
     case 'float16':
       // The 16-bit pattern sits in the low bits of an int32 element.
       return [proto.int32Data ?? [], (v) => halfToFloat((v as number) & 0xffff)];
+    case 'bfloat16':
+      return [proto.int32Data ?? [], (v) => bfloat16ToFloat((v as number) & 0xffff)];
     default:
       return [proto.int32Data ?? [], (v) => castScalar(dtype, v as number)];
   }

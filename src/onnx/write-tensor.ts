@@ -1,11 +1,12 @@
 /**
  * Tensor -> TensorProto, always as little-endian `raw_data` in the tensor's own dtype (float16
- * rounded back to half precision, int64 clamped to its range), which is what onnxruntime and
+ * and bfloat16 rounded back to 16 bits, int64 clamped to its range), which is what onnxruntime and
  * every exporter read fastest and what keeps a re-saved model bit-identical in its weights.
  */
 import { bytesPerElement, type DType, type Tensor } from '../ir/tensor.js';
 import { onnxFromDtype } from './dtypes.js';
 import { floatToHalf } from './float16.js';
+import { floatToBfloat16 } from '../ir/bfloat16.js';
 import { onnx } from './proto.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -36,6 +37,8 @@ function rawWriter(view: DataView, dtype: DType): (i: number, v: number) => void
       return (i, v) => view.setFloat32(i * 4, v, true);
     case 'float16':
       return (i, v) => view.setUint16(i * 2, floatToHalf(v), true);
+    case 'bfloat16':
+      return (i, v) => view.setUint16(i * 2, floatToBfloat16(v), true);
     case 'float64':
       return (i, v) => view.setFloat64(i * 8, v, true);
     case 'int8':

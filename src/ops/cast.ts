@@ -2,12 +2,14 @@
  * Cast (to: an ONNX TensorProto data type) and CastLike (to the dtype of a second input), for
  * every dtype edgec carries. Float to integer truncates toward zero and wraps out-of-range values
  * (what onnxruntime's static_cast does on the platforms we target, uint64 included); to bool is
- * "not zero" (NaN is true, as in C++); to float16 rounds to half precision, ties to even,
- * overflowing to infinity.
+ * "not zero" (NaN is true, as in C++); to float16 and bfloat16 rounds to nearest, ties to even,
+ * overflowing to infinity (bfloat16: as onnxruntime and ONNX 1.13+ do; ONNX 1.12's backend data
+ * truncated).
  * The spec's saturate attribute only concerns float8 types, which edgec does not carry.
  */
 import type { Node } from '../ir/graph.js';
 import { roundToFloat16 } from '../kernels/special-functions.js';
+import { roundToBfloat16 } from '../ir/bfloat16.js';
 import { castScalar, makeTensor, type DType, type Tensor } from '../ir/tensor.js';
 import { attr, defineOp, opError } from './op-def.js';
 import { carriesGrad, gradFrom, gradOf } from '../train/op-grads.js';
@@ -31,12 +33,13 @@ const ONNX_DTYPE: Record<number, DType> = {
   11: 'float64',
   12: 'uint32',
   13: 'uint64',
+  16: 'bfloat16',
 };
 
 function targetType(to: number | undefined, node: Node): DType {
   if (to === undefined) throw opError(node, 'the "to" attribute is required');
   const dtype = ONNX_DTYPE[to];
-  if (!dtype) throw opError(node, `cannot cast to ONNX data type ${to} (edgec has no string, complex, bfloat16 or float8 tensors)`);
+  if (!dtype) throw opError(node, `cannot cast to ONNX data type ${to} (edgec has no string, complex or float8 tensors)`);
   return dtype;
 }
 
@@ -48,6 +51,7 @@ function castTensor(x: Tensor, to: DType): Tensor {
     const v = src[i]!;
     if (to === 'bool') dst[i] = v !== 0 ? 1 : 0;
     else if (to === 'float16') dst[i] = roundToFloat16(v);
+    else if (to === 'bfloat16') dst[i] = roundToBfloat16(v);
     // Negative values wrap modulo 2^64 as in C++ (castScalar keeps uint64 unwrapped); the result is
     // as close as a double gets, which is all a Float64Array holds.
     else if (to === 'uint64') dst[i] = v < 0 && Number.isFinite(v) ? Math.trunc(v) + 2 ** 64 : castScalar(to, v);

@@ -7,9 +7,11 @@ import { makeTensor, type DType } from '../../src/ir/tensor.js';
 import { expectMatch, runBoth, runOurs } from './single-node.js';
 
 const CODE: Record<DType, number> = {
-  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, uint32: 12, uint64: 13,
+  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, uint32: 12, uint64: 13, bfloat16: 16,
 };
-const TARGETS = Object.keys(CODE) as DType[];
+// onnxruntime-node hands no bfloat16 tensors back: bfloat16 casts are checked through a cast back
+// to float32 in test/onnx/bfloat16.test.ts.
+const TARGETS = (Object.keys(CODE) as DType[]).filter((d) => d !== 'bfloat16');
 
 // In range for every target, so that no case depends on undefined float -> int overflow.
 const floats = makeTensor('float32', [10], [0, -0, 1.5, -1.5, 2.7, -2.7, 100.25, 0.1, 1e-3, 65.5]);

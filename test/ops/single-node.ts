@@ -39,7 +39,7 @@ export interface BothResults {
 }
 
 const ONNX_ELEM: Record<Tensor['dtype'], number> = {
-  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, uint32: 12, uint64: 13,
+  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, uint32: 12, uint64: 13, bfloat16: 16,
 };
 
 function irAttr(v: TestAttr): AttrValue {
