@@ -1,8 +1,7 @@
 /*
  * Depthwise convolution (in_c == groups; out_c = groups x multiplier), forward and backward, for
- * images [n0, n1). im2col of a single channel is only kh*kw rows, so each output channel is a
- * weighted sum of those rows, computed four pixels at a time; the same rows give the weight
- * gradient as dot products. Weight gradients are partial sums per fixed chunk of images, as in
+ * images [n0, n1). The forward and the input gradient go tap by tap over shifted rows; the weight
+ * gradient takes im2col of one channel (kh*kw rows) and dot products with dy. Weight gradients are partial sums per fixed chunk of images, as in
  * conv.c, so the result does not depend on the number of threads.
  */
 #include "kernels.h"
@@ -17,26 +16,48 @@ static float dot(const float *a, const float *b, int len) {
   return s;
 }
 
-void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *col) {
-  const int mult = g->out_c / g->groups, taps = g->k_h * g->k_w, P = g->out_h * g->out_w, plane = g->in_h * g->in_w;
+/* Output columns [lo, hi) whose tap at input offset `offset` lands inside [0, size). */
+static inline void inside(int offset, int size, int stride, int out, int *lo, int *hi) {
+  int l = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int h = size - 1 - offset < 0 ? 0 : (size - 1 - offset) / stride + 1;
+  if (l > out) l = out;
+  if (h > out) h = out;
+  *lo = l;
+  *hi = h < l ? l : h;
+}
+
+/*
+ * Direct, tap by tap: the output plane starts at the bias and each of the kh*kw taps adds
+ * w * (the input shifted by the tap) over the columns where the tap lands inside the input, four
+ * at a time at stride 1. Every output sums its taps in (kh, kw) order.
+ */
+void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *unused) {
+  (void)unused;
+  const int mult = g->out_c / g->groups, H = g->in_h, W = g->in_w, oH = g->out_h, oW = g->out_w, sw = g->stride_w;
   for (int n = n0; n < n1; n++) {
-    for (int c = 0; c < g->in_c; c++) {
-      im2col_plain(col, in + ((long)n * g->in_c + c) * plane, 1, g);
-      for (int m = c * mult; m < (c + 1) * mult; m++) {
-        float *y = out + ((long)n * g->out_c + m) * P;
-        const float *wm = w + (long)m * taps;
-        float b = bias ? bias[m] : 0.0f;
-        int p = 0;
-        for (; p + 4 <= P; p += 4) {
-          v128_t acc = wasm_f32x4_splat(b);
-          for (int k = 0; k < taps; k++)
-            acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(wm[k]), wasm_v128_load(col + (long)k * P + p)));
-          wasm_v128_store(y + p, acc);
-        }
-        for (; p < P; p++) {
-          float acc = b;
-          for (int k = 0; k < taps; k++) acc += wm[k] * col[(long)k * P + p];
-          y[p] = acc;
+    for (int m = 0; m < g->out_c; m++) {
+      const float *x = in + ((long)n * g->in_c + m / mult) * H * W;
+      float *y = out + ((long)n * g->out_c + m) * oH * oW;
+      const float b = bias ? bias[m] : 0.0f;
+      for (int i = 0; i < oH * oW; i++) y[i] = b;
+      for (int kh = 0; kh < g->k_h; kh++) {
+        for (int kw = 0; kw < g->k_w; kw++) {
+          const float wk = w[((long)m * g->k_h + kh) * g->k_w + kw];
+          const v128_t wv = wasm_f32x4_splat(wk);
+          const int iw_off = kw * g->dil_w - g->pad_l;
+          int lo, hi;
+          inside(iw_off, W, sw, oW, &lo, &hi);
+          for (int oh = 0; oh < oH; oh++) {
+            const int ih = oh * g->stride_h - g->pad_t + kh * g->dil_h;
+            if (ih < 0 || ih >= H) continue;
+            const float *src = x + (long)ih * W + iw_off;
+            float *dst = y + (long)oh * oW;
+            int ow = lo;
+            if (sw == 1)
+              for (; ow + 4 <= hi; ow += 4)
+                wasm_v128_store(dst + ow, wasm_f32x4_add(wasm_v128_load(dst + ow), wasm_f32x4_mul(wv, wasm_v128_load(src + ow))));
+            for (; ow < hi; ow++) dst[ow] += wk * src[ow * sw];
+          }
         }
       }
     }

@@ -66,7 +66,7 @@ export function wasmConv2dForward(out: Float32Array, input: Float32Array, weight
   if (!call) return false;
   const { arena } = call;
   const z = sizes(s);
-  const scratchFloats = z.depthwise ? s.kernelHeight * s.kernelWidth * z.pixels : z.padded(z.pixels) * z.depth;
+  const scratchFloats = z.depthwise ? 0 : z.padded(z.pixels) * z.depth;
   const pIn = arena.reserve(input.length);
   const pW = arena.reserve(weight.length);
   const pB = bias ? arena.reserve(bias.length) : 0;
