@@ -57,7 +57,7 @@ describe('WebAssembly pooling kernels', () => {
       });
       expect(Array.from(maxWasm)).toEqual(Array.from(maxTs));
       // A window past both input and padding has no taps: NaN in both.
-      expect(avgWasm.map(Number.isNaN)).toEqual(avgTs.map(Number.isNaN));
+      expect(Array.from(avgWasm, (v) => Number.isNaN(v))).toEqual(Array.from(avgTs, (v) => Number.isNaN(v)));
       expectAgree(avgWasm.map((v) => (Number.isNaN(v) ? 0 : v)), avgTs.map((v) => (Number.isNaN(v) ? 0 : v)), 1e-6);
     }
   });
