@@ -46,7 +46,9 @@ export function registerCompress(program: Command): void {
     .action(async (model: string, flags: CompressFlags) => {
       const options = optionsFromFlags(flags);
       // isSilent off a terminal: ora would otherwise still print each stage as a line into logs.
-      const onTerminal = process.stderr.isTTY === true && !flags.json;
+      // A pseudo-terminal of width 0 (some CI runners) counts as no terminal: ora divides by the
+      // width to know how many lines to clear, and loops forever on 0.
+      const onTerminal = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !flags.json;
       const spinner = ora({ stream: process.stderr, isEnabled: onTerminal, isSilent: !onTerminal });
       spinner.start('loading model');
       options.onProgress = (stage) => {
