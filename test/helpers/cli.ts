@@ -14,7 +14,7 @@ export function runEdgec(args: string[], env: Record<string, string> = {}): CliR
   const r = spawnSync(process.execPath, ['bin/edgec.js', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+    env: cleanEnv(env),
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -24,4 +24,15 @@ export function runEdgec(args: string[], env: Record<string, string> = {}): CliR
 export function isOneLineError(stderr: string): boolean {
   const lines = stderr.trim().split('\n');
   return lines.length === 1 && lines[0]!.startsWith('edgec: error: ') && !/\n\s+at /.test(stderr);
+}
+
+/**
+ * The caller's environment without colour switches (vitest and CI set FORCE_COLOR, and Node warns
+ * on stderr when NO_COLOR and FORCE_COLOR are both set), plus the test's own variables.
+ */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['NO_COLOR'];
+  delete env['FORCE_COLOR'];
+  return { ...env, ...extra };
 }
