@@ -3,10 +3,10 @@
  * determinism, atomic output on failure, flag errors naming the flag, and verify's verdicts
  * (bit-exact on a good directory, exit 70 on a tampered one).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeQModel, encodeQModel } from '../../src/pipeline/qmodel-file.js';
 import { isOneLineError } from '../helpers/cli.js';
 import { readTree, runEdgecIn } from './helpers.js';
@@ -16,6 +16,7 @@ import { makeTensor } from '../../src/ir/tensor.js';
 import { randomTensor } from '../helpers/random.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const model = join(tmp, 'conv-net.onnx');
 writeFileSync(model, convNet());
 const edgec = (...args: string[]) => runEdgecIn(tmp, args);

@@ -5,15 +5,16 @@
  * CLI tests already check stderr stays empty.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { convNet } from './models.js';
 
 const HAVE_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 const tmp = mkdtempSync(join(tmpdir(), 'edgec-tty-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 writeFileSync(join(tmp, 'net.onnx'), convNet());
 
 /** Runs edgec under a pseudo-terminal of `columns` columns; returns everything it drew. */
