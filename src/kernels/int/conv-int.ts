@@ -13,24 +13,12 @@
  * stand for the real value 0, i.e. x = zero point). Depthwise is group == Cin.
  */
 import { requantize } from '../../quant/fixed-point.js';
+import type { Conv2dShape } from '../conv2d.js';
 
 export type IntData = Int8Array | Int16Array;
 
-export interface ConvIntGeometry {
-  inChannels: number;
-  inHeight: number;
-  inWidth: number;
-  outChannels: number;
-  outHeight: number;
-  outWidth: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
-  padTop: number;
-  padLeft: number;
+/** The fp32 convolution's geometry for one image (no batch); `group` counts channel groups. */
+export interface ConvIntGeometry extends Omit<Conv2dShape, 'batch' | 'groups'> {
   group: number;
 }
 

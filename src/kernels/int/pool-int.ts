@@ -7,25 +7,11 @@
  *   taps, or the full window with countIncludePad (padded taps then add the zero point).
  * Global average pool is the average over the whole plane (count = H * W).
  */
+import type { Pool2dShape } from '../pool2d.js';
 import type { IntData } from './conv-int.js';
 
-export interface PoolIntGeometry {
-  planes: number;
-  inHeight: number;
-  inWidth: number;
-  outHeight: number;
-  outWidth: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
-  padTop: number;
-  padLeft: number;
-  padBottom: number;
-  padRight: number;
-}
+/** The same window geometry as the fp32 pools (planes = batch * channels). */
+export type PoolIntGeometry = Pool2dShape;
 
 /** C's (sum + sign(sum) * (count / 2)) / count, truncating: rounds half away from zero. */
 export function roundedDivide(sum: number, count: number): number {
