@@ -6,7 +6,8 @@
 import { ModelError } from '../errors.js';
 import type { DType } from '../ir/tensor.js';
 
-const ONNX_TO_DTYPE: Record<number, DType> = {
+/** ONNX TensorProto.DataType codes of the dtypes edgec carries (also Cast's `to` values). */
+export const ONNX_TO_DTYPE: Readonly<Record<number, DType>> = {
   1: 'float32',
   2: 'uint8',
   3: 'int8',

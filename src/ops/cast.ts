@@ -8,6 +8,7 @@
  * The spec's saturate attribute only concerns float8 types, which edgec does not carry.
  */
 import type { Node } from '../ir/graph.js';
+import { ONNX_TO_DTYPE } from '../onnx/dtypes.js';
 import { roundToFloat16 } from '../kernels/special-functions.js';
 import { roundToBfloat16 } from '../ir/bfloat16.js';
 import { castScalar, makeTensor, type DType, type Tensor } from '../ir/tensor.js';
@@ -19,26 +20,10 @@ function castGrad(x: Tensor, y: Tensor, dy: Tensor | undefined): Tensor | undefi
   return carriesGrad(x) && carriesGrad(y) ? gradFrom(x, gradOf(dy, y).data) : undefined;
 }
 
-/** ONNX TensorProto.DataType codes of the dtypes edgec carries. */
-const ONNX_DTYPE: Record<number, DType> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  4: 'uint16',
-  5: 'int16',
-  6: 'int32',
-  7: 'int64',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-  12: 'uint32',
-  13: 'uint64',
-  16: 'bfloat16',
-};
 
 function targetType(to: number | undefined, node: Node): DType {
   if (to === undefined) throw opError(node, 'the "to" attribute is required');
-  const dtype = ONNX_DTYPE[to];
+  const dtype = ONNX_TO_DTYPE[to];
   if (!dtype) throw opError(node, `cannot cast to ONNX data type ${to} (edgec has no string, complex or float8 tensors)`);
   return dtype;
 }
