@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 
 # clang + lld: the WebAssembly kernels are built from source by `npm ci` (prepare).
 # gcc, gcc-arm-none-eabi + newlib: the emitted C is compiled by `edgec verify` and the tests.
+# qemu-system-arm: `edgec verify --qemu` runs the emitted C on emulated Cortex-M boards.
+# chromium: the test that renders report.html headless.
 # libonnx-testdata: the ONNX backend conformance data the tests run.
-DEBIAN_PACKAGES=(gcc make clang lld gcc-arm-none-eabi libnewlib-arm-none-eabi libonnx-testdata)
+DEBIAN_PACKAGES=(gcc make clang lld gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm chromium libonnx-testdata)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
