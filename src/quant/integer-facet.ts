@@ -34,6 +34,8 @@ export interface LowerContext<A = Record<string, unknown>> {
   /** Weight bits and int4 group size chosen for this layer (ops without weights ignore them). */
   weightBits: 8 | 4 | 2;
   groupSize: number;
+  /** Per output channel: weight scales to use instead of max|w| / qmax (learned step sizes). */
+  weightScales?: Float32Array;
 }
 
 /** What the quantizer needs to pick an output's qparams before calibration ranges are used. */

@@ -36,6 +36,13 @@ export interface QuantizeOptions {
   /** Random calibration samples (default 32). */
   samples?: number;
   seed?: number;
+  /**
+   * Per weighted node: one weight scale per output channel replacing max|w| / qmax (the step
+   * sizes quantization-aware distillation learned); ignored with group-wise scales.
+   */
+  weightScales?: Record<string, Float32Array>;
+  /** Per value: the activation range to use instead of the calibrated one (learned step sizes). */
+  activationRanges?: Record<string, [number, number]>;
 }
 
 export function quantizeModel(graph: Graph, options: QuantizeOptions = {}): QModel {
@@ -59,7 +66,7 @@ export function quantizeModel(graph: Graph, options: QuantizeOptions = {}): QMod
 
   const tensors = new Map<string, QTensor>();
   const calibrated = (name: string): QTensor => {
-    const [lo, hi] = calibration.ranges.get(name) ?? [0, 0];
+    const [lo, hi] = options.activationRanges?.[name] ?? calibration.ranges.get(name) ?? [0, 0];
     const shape = graph.types.get(name)?.shape;
     if (!shape) throw new ModelError(`value "${name}" has no known shape`);
     return { name, shape: [...shape], type, ...qparamsFromRange(lo, hi, type) };
@@ -96,6 +103,7 @@ export function quantizeModel(graph: Graph, options: QuantizeOptions = {}): QMod
       outputs: [output],
       weightBits: bitsFor(options.weightBits, node.name),
       groupSize,
+      ...(options.weightScales?.[node.name] ? { weightScales: options.weightScales[node.name] } : {}),
     };
     const lowered = facet.lower(ctx);
     layers.push({

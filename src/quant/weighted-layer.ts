@@ -32,7 +32,7 @@ export function lowerWeighted(
   const input = ctx.inputs[0];
   const output = ctx.outputs[0];
   if (!input || !output) throw opError(ctx.node, 'its first input must be an activation (not a constant)');
-  const q = quantizeWeights(filters, shape, channels, ctx.weightBits, ctx.groupSize);
+  const q = quantizeWeights(filters, shape, channels, ctx.weightBits, ctx.groupSize, ctx.weightScales);
   const qbias = quantizeBias(bias, input.scale, q.accumulatorScale);
   checkAccumulator(ctx.node, input, q.weights.values, channels, qbias, q.groupMultipliers, q.weights.groupSize);
   return {

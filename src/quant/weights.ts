@@ -10,6 +10,7 @@
  * the accumulator stays one int32 whose unit is s_in * s_c / 255: exact integer arithmetic with
  * one requantization per channel. Bias: int32 round(b / (s_in * accumulatorScale[c])), saturated.
  */
+import { InternalError } from '../errors.js';
 import type { QuantizedWeights } from './qmodel.js';
 import { INT32_MAX, INT32_MIN, roundHalfAway } from './fixed-point.js';
 import type { WeightBits } from './pack.js';
@@ -28,8 +29,10 @@ export interface QuantizedLayerWeights {
 /**
  * `data` holds `channels` filters of equal length one after the other (channel axis 0: the op
  * transposes first when its weight is stored otherwise); `shape` is recorded as given.
+ * `scaleOverride` (one positive scale per channel, without groups) replaces max|w| / qmax: weights
+ * beyond qmax * scale saturate, as the learned step sizes of quantization-aware training intend.
  */
-export function quantizeWeights(data: ArrayLike<number>, shape: number[], channels: number, bits: WeightBits, groupSize = 0): QuantizedLayerWeights {
+export function quantizeWeights(data: ArrayLike<number>, shape: number[], channels: number, bits: WeightBits, groupSize = 0, scaleOverride?: ArrayLike<number>): QuantizedLayerWeights {
   const filter = data.length / channels;
   const qmax = QMAX[bits];
   const useGroups = groupSize > 0 && groupSize < filter;
@@ -38,6 +41,10 @@ export function quantizeWeights(data: ArrayLike<number>, shape: number[], channe
   const scales = new Float32Array(channels * (useGroups ? groups : 1));
   const accumulatorScale = new Float64Array(channels);
   const groupMultipliers = useGroups ? new Int32Array(channels * groups) : undefined;
+  const override = useGroups ? undefined : scaleOverride;
+  if (override && (override.length !== channels || Array.from(override).some((v) => !(v > 0) || !Number.isFinite(v)))) {
+    throw new InternalError(`weight scale override: expected ${channels} positive finite scales, got ${override.length}`);
+  }
   for (let c = 0; c < channels; c++) {
     const start = c * filter;
     const groupMax: number[] = [];
@@ -48,7 +55,7 @@ export function quantizeWeights(data: ArrayLike<number>, shape: number[], channe
       groupMax.push(m);
     }
     // Scales are stored as float32: quantize with exactly the stored value.
-    const channelScale = Math.fround(Math.max(...groupMax) / qmax || 1);
+    const channelScale = override ? Math.fround(override[c]!) : Math.fround(Math.max(...groupMax) / qmax || 1);
     for (let k = 0; k < groups; k++) {
       let scale = channelScale;
       if (groupMultipliers) {
