@@ -9,6 +9,7 @@
  *   `_ - . : , ( ) [ ] = + /` survive (no `*`, so no comment can close or open; no `?`, so no
  *   trigraph; no quote, backslash, `#`, newline or non-ASCII byte), and it is cut to a length.
  */
+import { UsageError } from '../errors.js';
 
 const C_KEYWORDS = new Set([
   'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum',
@@ -61,4 +62,10 @@ export function cCommentText(text: string, maxLength = 80): string {
 /** The model name made an upper-case macro prefix (NAME_INPUT_SIZE...). */
 export function cMacroPrefix(identifier: string): string {
   return identifier.toUpperCase();
+}
+
+/** Checks a user-given --name: it is used verbatim, so it must be a valid, safe C identifier. */
+export function checkCName(name: string): string {
+  if (cIdentifier(name) !== name) throw new UsageError(`--name "${name.replace(/[^\x20-\x7e]/g, '?')}" is not a C identifier (try "${cIdentifier(name, 'model')}")`);
+  return name;
 }

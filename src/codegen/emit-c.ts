@@ -15,7 +15,9 @@
  */
 import { UsageError } from '../errors.js';
 import type { QModel } from '../quant/qmodel.js';
-import { cIdentifier, cMacroPrefix } from './c-identifier.js';
+import { checkCName, cIdentifier, cMacroPrefix } from './c-identifier.js';
+
+export { checkCName };
 import { emitHeader, emitSource, integerEntry, type ModelApi } from './emit-api.js';
 import { sizeOf } from '../ir/tensor.js';
 import { emitLayers } from './emit-layers.js';
@@ -42,11 +44,6 @@ export interface EmittedC {
   constBytes: number;
 }
 
-/** Checks a user-given --name: it is used verbatim, so it must be a valid, safe C identifier. */
-export function checkCName(name: string): string {
-  if (cIdentifier(name) !== name) throw new UsageError(`--name "${name.replace(/[^\x20-\x7e]/g, '?')}" is not a C identifier (try "${cIdentifier(name, 'model')}")`);
-  return name;
-}
 
 export function emitC(model: QModel, options: EmitCOptions = {}): EmittedC {
   let name = options.name !== undefined ? checkCName(options.name) : cIdentifier(model.name, 'model');

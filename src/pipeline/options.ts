@@ -3,7 +3,7 @@
  * strings. Every bad value is a UsageError (exit 2) whose one-line message names the flag, so the
  * CLI stays a thin shell and a programmatic caller gets the same checks.
  */
-import { checkCName } from '../codegen/emit-c.js';
+import { checkCName } from '../codegen/c-identifier.js';
 import { UsageError } from '../errors.js';
 
 export const BITS_PRESETS = ['w8a8', 'w4a8', 'w2a8', 'w8a16'] as const;

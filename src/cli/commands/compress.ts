@@ -4,9 +4,6 @@
  * progress shows in a spinner on stderr only when stderr is a terminal and --json is off.
  */
 import type { Command } from 'commander';
-import ora from 'ora';
-import { compress } from '../../api/compress.js';
-import { renderCompress } from '../../report/compress-text.js';
 import { checkName, parseBits, parseGroupSize, parseInputRange, parseObserver, type CompressOptions } from '../../pipeline/options.js';
 import { makeChalk, printJson, printText } from '../output.js';
 
@@ -45,6 +42,12 @@ export function registerCompress(program: Command): void {
     .option('--json', 'print report.json on stdout instead of the summary')
     .action(async (model: string, flags: CompressFlags) => {
       const options = optionsFromFlags(flags);
+      // Loaded here, not at the top: `edgec --help` must not pay for the pipeline (bench/startup.ts).
+      const [{ default: ora }, { compress }, { renderCompress }] = await Promise.all([
+        import('ora'),
+        import('../../api/compress.js'),
+        import('../../report/compress-text.js'),
+      ]);
       // isSilent off a terminal: ora would otherwise still print each stage as a line into logs.
       // A pseudo-terminal of width 0 (some CI runners) counts as no terminal: ora divides by the
       // width to know how many lines to clear, and loops forever on 0.

@@ -1,8 +1,6 @@
 /** `edgec inspect model.onnx`: layers, shapes, parameters, MACs and activation bytes. */
 import type { Command } from 'commander';
-import { inspect } from '../../api/inspect.js';
 import { makeChalk, printJson, printText } from '../output.js';
-import { renderInspect } from '../../report/inspect-text.js';
 
 interface InspectFlags {
   json?: boolean;
@@ -23,7 +21,9 @@ export function registerInspect(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .action((model: string, flags: InspectFlags) => {
+    .action(async (model: string, flags: InspectFlags) => {
+      // Loaded here, not at the top: `edgec --help` must not pay for the loader (bench/startup.ts).
+      const [{ inspect }, { renderInspect }] = await Promise.all([import('../../api/inspect.js'), import('../../report/inspect-text.js')]);
       const result = inspect(model, { inputShape: flags.inputShape, raw: flags.raw === true });
       if (flags.json) printJson(result);
       else printText(renderInspect(model, result.summary, makeChalk()));

@@ -3,8 +3,6 @@
  * integer reference, and compare with fp32. A difference exits 70 with a one-line message.
  */
 import type { Command } from 'commander';
-import { parseCount, verify } from '../../api/verify.js';
-import { renderVerify } from '../../report/verify-text.js';
 import { makeChalk, printJson, printText } from '../output.js';
 
 interface VerifyFlags {
@@ -21,7 +19,9 @@ export function registerVerify(program: Command): void {
     .option('--data <file.npy>', 'run on these inputs (N samples of the model input) instead of generated ones')
     .option('--count <n>', 'number of inputs: generated (default 100), or the first n of --data (default all)')
     .option('--json', 'print the result as JSON on stdout')
-    .action((dir: string, flags: VerifyFlags) => {
+    .action(async (dir: string, flags: VerifyFlags) => {
+      // Loaded here, not at the top: `edgec --help` must not pay for the pipeline (bench/startup.ts).
+      const [{ parseCount, verify }, { renderVerify }] = await Promise.all([import('../../api/verify.js'), import('../../report/verify-text.js')]);
       const options = {
         ...(flags.data !== undefined ? { data: flags.data } : {}),
         ...(flags.count !== undefined ? { count: parseCount(flags.count) } : {}),
