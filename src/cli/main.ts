@@ -3,7 +3,9 @@
  * over library functions (src/cli/commands/*); nothing else in edgec calls process.exit.
  */
 import { Command, CommanderError } from 'commander';
-import { EdgecError, ExitCode } from '../errors.js';
+import { EdgecError, ExitCode, UsageError } from '../errors.js';
+import { applyConfig, configSections, withConfigOrigin } from '../config/apply-config.js';
+import { findConfig } from '../config/find-config.js';
 import { registerOps } from './commands/ops.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerCompress } from './commands/compress.js';
@@ -16,12 +18,19 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .option('--config <file>', 'read option defaults from this JSON file (default: the nearest edgec.config.json, or package.json "edgec" key)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerInspect(program);
   registerCompress(program);
   registerVerify(program);
   registerOps(program);
   for (const c of program.commands) c.exitOverride();
+  // Project config: defaults for the options the command line leaves unset (src/config/).
+  program.hook('preAction', (root, action) => {
+    if (!configSections(root).has(action.name())) return;
+    const config = findConfig(process.cwd(), root.opts<{ config?: string }>().config);
+    if (config) applyConfig(config, root, action);
+  });
   return program;
 }
 
@@ -31,22 +40,24 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Runs the CLI and returns the exit code (exported for in-process tests). */
 export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
-    return reportError(err);
+    return reportError(err, program);
   }
 }
 
-function reportError(err: unknown): number {
+function reportError(err: unknown, program: Command): number {
   if (err instanceof CommanderError) {
     // Commander has already printed its message; --help and --version exit 0.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
   }
   if (err instanceof EdgecError) {
-    process.stderr.write(`edgec: error: ${err.message}\n`);
+    const message = err instanceof UsageError ? withConfigOrigin(program, err.message) : err.message;
+    process.stderr.write(`edgec: error: ${message}\n`);
     return err.exitCode;
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);

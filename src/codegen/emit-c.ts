@@ -16,13 +16,13 @@
 import { UsageError } from '../errors.js';
 import type { QModel } from '../quant/qmodel.js';
 import { checkCName, cIdentifier, cMacroPrefix } from './c-identifier.js';
-
-export { checkCName };
 import { emitHeader, emitSource, integerEntry, type ModelApi } from './emit-api.js';
 import { sizeOf } from '../ir/tensor.js';
 import { emitLayers } from './emit-layers.js';
 import { kernelSources } from './kernel-sources.js';
 import { planArena, tensorOf } from './plan-arena.js';
+
+export { checkCName };
 
 export interface EmitCOptions {
   /** The C name (default: the model's name made an identifier). Must already be an identifier. */
@@ -43,7 +43,6 @@ export interface EmittedC {
   weightBytes: number;
   constBytes: number;
 }
-
 
 export function emitC(model: QModel, options: EmitCOptions = {}): EmittedC {
   let name = options.name !== undefined ? checkCName(options.name) : cIdentifier(model.name, 'model');
