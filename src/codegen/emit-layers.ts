@@ -86,7 +86,11 @@ export function emitLayers(model: QModel, plan: ArenaPlan, arenaMacro: string): 
     const comment = `/* layer ${index}: ${cCommentText(layer.op, 24)} ${cCommentText(layer.name)} */`;
     declarations.push(comment);
     const body = facet.emit(ctx).trim().split('\n').map((line) => `    ${line}`).join('\n');
-    statements.push(`    ${comment}\n${body}`);
+    statements.push(`    ${comment}\n    EDGEC_LAYER_HOOK(${index});\n${body}`);
   });
+  // The hook runs before each layer and once after the last (index = layer count): a profiler
+  // (src/qemu/) defines it to time layers; by default it compiles to nothing.
+  statements.push(`    EDGEC_LAYER_HOOK(${model.layers.length});`);
+  declarations.unshift('#ifndef EDGEC_LAYER_HOOK\n#define EDGEC_LAYER_HOOK(layer) ((void)0)\n#endif');
   return { declarations: declarations.join('\n'), statements: statements.join('\n'), kernels, weightBytes, constBytes };
 }
