@@ -6,6 +6,7 @@ import { basename, extname, join } from 'node:path';
 import { compressModel } from '../pipeline/compress-model.js';
 import { resolveCompressOptions, type CompressOptions } from '../pipeline/options.js';
 import { writeOutputDir } from '../pipeline/output-dir.js';
+import { reportProgress } from '../pipeline/progress.js';
 import type { CompressReport } from '../report/compress-report.js';
 
 export type { CompressOptions } from '../pipeline/options.js';
@@ -24,7 +25,7 @@ export async function compress(modelPath: string, options: CompressOptions = {})
   const resolved = resolveCompressOptions(options);
   const dir = resolved.outDir ?? defaultOutputDir(modelPath);
   const artifacts = await compressModel(modelPath, resolved);
-  resolved.onProgress?.(`writing ${dir}`);
+  reportProgress(resolved, { stage: `writing ${dir}` }); // the last point an abort leaves nothing behind
   writeOutputDir(dir, artifacts.files);
   return { dir, report: artifacts.report };
 }

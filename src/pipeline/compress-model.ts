@@ -26,6 +26,7 @@ import { emitSources, integerRunner, quantize } from './integer-stages.js';
 import { bitsSpec, type ResolvedCompressOptions } from './options.js';
 import type { OutputFile } from './output-dir.js';
 import { encodeQModel } from './qmodel-file.js';
+import { reportProgress, yieldToEventLoop } from './progress.js';
 import { feedsOf, samplesFromNpy, singleInput, uniformFeeds } from './samples.js';
 import { REPORT_FILE } from './output-dir.js';
 
@@ -47,8 +48,8 @@ export function verifyFiles(name: string): { fp32: string; qmodel: string; qdq: 
 
 export async function compressModel(modelPath: string, options: ResolvedCompressOptions): Promise<CompressArtifacts> {
   const stage = async (what: string) => {
-    options.onProgress?.(what);
-    await new Promise((resolve) => setImmediate(resolve)); // let a spinner draw
+    reportProgress(options, { stage: what });
+    await yieldToEventLoop(options); // let a spinner draw and an abort land
   };
   await stage('loading and canonicalising the model');
   const graph = loadCanonical(modelPath, options.inputShape);

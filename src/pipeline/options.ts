@@ -5,6 +5,7 @@
  */
 import { checkCName } from '../codegen/c-identifier.js';
 import { UsageError } from '../errors.js';
+import type { ProgressCallback } from './progress.js';
 
 export const BITS_PRESETS = ['w8a8', 'w4a8', 'w2a8', 'w8a16'] as const;
 export type BitsPreset = (typeof BITS_PRESETS)[number];
@@ -49,8 +50,10 @@ export interface CompressOptions {
   inputShape?: string[];
   /** Quantize the first and last weighted layers at --bits too (default: they stay 8-bit). */
   uniformBits?: boolean;
-  /** Called as each stage starts (the CLI shows it in a spinner on a terminal). */
-  onProgress?: (stage: string) => void;
+  /** Called as each stage starts, and every step of long loops (the CLI shows it in a spinner on a terminal). */
+  onProgress?: ProgressCallback;
+  /** Cancels the run at the next progress report; no output directory is written. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_INPUT_RANGE: [number, number] = [0, 1];
@@ -94,8 +97,8 @@ export function checkName(value: string): string {
 }
 
 /** The defaults, and the checks that involve more than one flag. */
-export function resolveCompressOptions(options: CompressOptions): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress'>> &
-  Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress'> {
+export function resolveCompressOptions(options: CompressOptions): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal'>> &
+  Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal'> {
   const bits = options.bits ?? 'w8a8';
   parseBits(bits);
   if (options.observer !== undefined) parseObserver(options.observer);

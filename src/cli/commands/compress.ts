@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { checkName, parseBits, parseGroupSize, parseInputRange, parseObserver, type CompressOptions } from '../../pipeline/options.js';
 import { makeChalk, printJson, printText } from '../output.js';
+import { describeProgress } from '../../pipeline/progress.js';
 
 interface CompressFlags {
   output?: string;
@@ -54,8 +55,8 @@ export function registerCompress(program: Command): void {
       const onTerminal = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !flags.json;
       const spinner = ora({ stream: process.stderr, isEnabled: onTerminal, isSilent: !onTerminal });
       spinner.start('loading model');
-      options.onProgress = (stage) => {
-        spinner.text = stage;
+      options.onProgress = (event) => {
+        spinner.text = describeProgress(event);
       };
       try {
         const result = await compress(model, options);

@@ -1,0 +1,144 @@
+/**
+ * Synthetic inputs from the model itself, for data-free calibration and distillation
+ * (../shared/docs/quantization.md §5). The method follows from the graph (after canonicalize):
+ * - `bn-statistics` (ZeroQ, DeepInversion) when nodes keep folded BatchNorm statistics
+ *   (node.meta.batchNorm): each such layer's batch mean and std are matched to the stored ones, plus
+ *   DeepInversion's cross-entropy to a target class when the model is a classifier;
+ * - `class-conditional` (Dream Distillation) for a classifier without BN statistics: samples are
+ *   pushed towards balanced target classes, then towards feature targets drawn around per-class
+ *   centroids of the penultimate activations (the user's, or estimated from the optimisation);
+ * - `activation-statistics` otherwise (autoencoders, regressors without BN): the first layers'
+ *   per-channel statistics are matched to those of a first pass over the input domain.
+ * Every method adds total-variation and L2 priors and keeps every sample inside `inputRange`.
+ * Synchronous and deterministic: all randomness comes from the seed (util/random.ts), so a seed
+ * gives byte-identical samples. Batches of BATCH samples are optimised one after the other;
+ * `onProgress(done, total, loss)` counts optimisation steps over all batches.
+ */
+import { summarizeModel } from '../analysis/inspect-model.js';
+import { UsageError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { withBatch } from '../train/batch.js';
+import { rng } from '../util/random.js';
+import { balancedLabels, classBalance, countArgmax } from './synthesis/class-targets.js';
+import { batchNormNodes, classifierOf, exposePreActivations } from './synthesis/graph-probe.js';
+import { buildObjective, statTargetsFor, type MethodSetup } from './synthesis/objectives.js';
+import { optimizeBatch } from './synthesis/optimize-batch.js';
+import { initialInputs } from './synthesis/priors.js';
+
+export type SynthesisMethod = 'bn-statistics' | 'class-conditional' | 'activation-statistics';
+
+export interface SynthesisOptions {
+  /** Samples to produce. */
+  count: number;
+  /** All randomness via src/util/random.ts. */
+  seed: number;
+  /** Optimisation steps per batch; default: as many as fit the time budget (defaultSteps). */
+  steps?: number;
+  /** The input domain (--input-range), default [0, 1]. */
+  inputRange?: [number, number];
+  /** Optional user metadata: penultimate-activation centroids, one per class. */
+  classCentroids?: Float32Array[];
+  onProgress?: (done: number, total: number, loss: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface SynthesisResult {
+  /** Each one input of the model's (batch-1) input shape. */
+  samples: Float32Array[];
+  method: SynthesisMethod;
+  /** The teacher's argmax over the samples; distance = total variation to uniform. */
+  classBalance?: { counts: number[]; distanceToUniform: number };
+  /** One line for the report. */
+  description: string;
+}
+
+/** Samples optimised together (BN statistics are batch statistics). */
+export const BATCH = 32;
+/** Multiply-accumulates one synthesis may spend (~20 s on this machine; forward + backward ~ 3x forward). */
+const MAC_BUDGET = 1e11;
+const MIN_STEPS = 10;
+const MAX_STEPS = 300;
+
+export function chooseMethod(graph: Graph): SynthesisMethod {
+  if (batchNormNodes(graph).length > 0) return 'bn-statistics';
+  return classifierOf(graph) ? 'class-conditional' : 'activation-statistics';
+}
+
+/** Steps per batch that keep the whole synthesis of `count` samples within MAC_BUDGET. */
+export function defaultSteps(graph: Graph, count: number): number {
+  const macs = Math.max(1, summarizeModel(graph).totals.macs);
+  return Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.floor(MAC_BUDGET / (3 * macs * Math.max(count, BATCH)))));
+}
+
+export function synthesizeInputs(graph: Graph, options: SynthesisOptions): SynthesisResult {
+  const { count, seed } = options;
+  const range = options.inputRange ?? [0, 1];
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`synthetic data: sample count ${count} must be a positive integer`);
+  if (!(range[0] < range[1])) throw new UsageError(`--input-range ${range.join(',')}: lo must be below hi`);
+  if (graph.inputs.length !== 1) throw new UsageError(`synthetic data: the model has ${graph.inputs.length} inputs; synthesis supports one`);
+  const steps = options.steps ?? defaultSteps(graph, count);
+  if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`synthetic data: ${steps} steps must be a positive integer`);
+
+  const method = chooseMethod(graph);
+  const classifier = classifierOf(graph);
+  const exposed = method === 'bn-statistics' ? exposePreActivations(graph) : { graph, preActivation: new Map<string, string>() };
+  const random = rng(seed);
+  const setup: MethodSetup = {
+    method,
+    classifier,
+    outputName: graph.outputs[0]!.name,
+    statTargets: statTargetsFor(method, graph, exposed.preActivation, range, random),
+    steps,
+    ...(options.classCentroids ? { userCentroids: options.classCentroids } : {}),
+  };
+  if (classifier && options.classCentroids) checkCentroids(options.classCentroids, classifier.classes, graph, classifier.penultimate);
+
+  const sampleShape = graph.inputs[0]!.shape;
+  const per = sampleShape.reduce((a, b) => a * b, 1);
+  const batches = Math.ceil(count / BATCH);
+  const graphs = new Map<number, Graph>();
+  const samples: Float32Array[] = [];
+  const counts = classifier ? new Array<number>(classifier.classes).fill(0) : undefined;
+  for (let b = 0; b < batches; b++) {
+    const size = Math.min(BATCH, count - b * BATCH);
+    let batchGraph = graphs.get(size);
+    if (!batchGraph) graphs.set(size, (batchGraph = withBatch(exposed.graph, size)));
+    const x = initialInputs(size, sampleShape, range, random);
+    const labels = classifier ? balancedLabels(b * BATCH, size, classifier.classes) : undefined;
+    const values = optimizeBatch(batchGraph, x, {
+      steps,
+      learningRate: 0.1,
+      range,
+      priors: { totalVariation: 1, l2: 0.01 },
+      objective: buildObjective(setup, labels, random),
+      onStep: (step, loss) => options.onProgress?.(b * steps + step + 1, batches * steps, loss),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (let k = 0; k < size; k++) samples.push(x.slice(k * per, (k + 1) * per));
+    if (counts) countArgmax(values.get(setup.outputName)!, counts);
+  }
+  const balance = counts ? classBalance(counts) : undefined;
+  return {
+    samples,
+    method,
+    ...(balance ? { classBalance: balance } : {}),
+    description: describe(method, count, steps, seed, range, setup, balance),
+  };
+}
+
+function checkCentroids(centroids: Float32Array[], classes: number, graph: Graph, penultimate: string): void {
+  const dim = (graph.types.get(penultimate)?.shape ?? []).slice(1).reduce((a, b) => a * b, 1);
+  if (centroids.length !== classes || centroids.some((c) => c.length !== dim)) {
+    throw new UsageError(`class centroids: expected ${classes} centroids of ${dim} values (the penultimate activation "${penultimate}")`);
+  }
+}
+
+function describe(method: SynthesisMethod, count: number, steps: number, seed: number, range: [number, number], setup: MethodSetup, balance: ReturnType<typeof classBalance> | undefined): string {
+  const how = {
+    'bn-statistics': `matching ${setup.statTargets.length} layers' BatchNorm statistics (ZeroQ/DeepInversion${setup.classifier ? ', with target classes' : ''})`,
+    'class-conditional': `class-conditional synthesis around ${setup.userCentroids ? 'user-given' : 'estimated'} penultimate centroids (Dream Distillation)`,
+    'activation-statistics': `matching the first ${setup.statTargets.length} layers' activation statistics on the input domain`,
+  }[method];
+  const skew = balance ? `, class balance TV distance ${balance.distanceToUniform.toFixed(3)}` : '';
+  return `${count} synthetic samples by ${how}, ${steps} steps, seed ${seed}, inputs in [${range.join(', ')}]${skew}`;
+}
