@@ -4,12 +4,14 @@
  * quantized yet.
  *
  * CPU (CMSIS-NN-class kernels):
- *   cycles = overhead + MAC kinds: macs x (cycles_per_mac[kind] + few_channels_cycles / Cin)
+ *   cycles = overhead + MAC kinds: macs x (cycles_per_mac[kind] + few_channels_cycles / K)
  *                                       x weight_bits_factor (int4/int2 unpacking) x int16 factor
  *                     + other kinds: elements x cycles_per_element[kind]
- * where Cin is the input channels per group of a conv or 1x1 conv (0 extra for depthwise and
- * fully connected): CMSIS-NN's inner loops vectorise over input channels, so a layer with few of
- * them (the first conv of an image model) pays per kernel tap what others spread over many.
+ * where K = input channels per group x kernel taps, the dot product behind each output of a conv
+ * or 1x1 conv (no extra for depthwise and fully connected): each output pays its requantization
+ * and loop set-up, so a layer with few input channels (the first conv of an image or audio
+ * model) pays it over few MACs (mcu-data.md: 2.76 cycles/MAC for a 3-channel 5x5 conv against
+ * 1.41-1.49 for 32-channel ones).
  *
  * Bit Fusion (../shared/docs/quantization.md §3, its simulator's formula):
  *   cycles = overhead + B x G x ceil(OC / M) x OH x OW x KH x KW x ceil(IC / (N x perf_factor))
@@ -38,8 +40,8 @@ export function isMacKind(kind: string): kind is MacKind {
 function cpuCycles(work: LayerWork, bits: LayerBits, cost: CpuCost): number {
   const kind = work.kind;
   if (!isMacKind(kind)) return cost.layer_overhead_cycles + work.elements * cost.cycles_per_element[kind];
-  const inChannels = work.geometry?.inChannels ?? 0;
-  const fewChannels = (kind === 'conv' || kind === 'conv1x1') && inChannels > 0 ? cost.few_channels_cycles / inChannels : 0;
+  const dot = (work.geometry?.inChannels ?? 0) * (work.geometry?.kernelTaps ?? 0);
+  const fewChannels = (kind === 'conv' || kind === 'conv1x1') && dot > 0 ? cost.few_channels_cycles / dot : 0;
   const weightFactor = bits.w === 4 ? cost.weight_bits_factor['4'][kind] : bits.w === 2 ? cost.weight_bits_factor['2'][kind] : 1;
   const activationFactor = bits.a > 8 ? cost.activation16_factor : 1;
   return cost.layer_overhead_cycles + work.macs * (cost.cycles_per_mac[kind] + fewChannels) * weightFactor * activationFactor;

@@ -29,7 +29,7 @@ export interface CpuCost {
   /** The software stack the coefficients describe (e.g. "microTVM + CMSIS-NN"). */
   stack: string;
   cycles_per_mac: Record<MacKind, number>;
-  /** Extra cycles per MAC of a conv / conv1x1 layer = few_channels_cycles / input channels per group. */
+  /** Cycles per output of a conv / conv1x1 layer (requantization, loop set-up): per MAC, / (Cin per group x kernel taps). */
   few_channels_cycles: number;
   cycles_per_element: Record<ElementKind, number>;
   layer_overhead_cycles: number;

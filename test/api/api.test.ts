@@ -51,7 +51,7 @@ describe('the API and the CLI', () => {
 });
 
 describe('typed errors carry the CLI exit codes', () => {
-  it.each([
+  it.each<[string, () => Promise<unknown>, typeof EdgecError, number]>([
     ['a missing model', () => compress(join(dir, 'nope.onnx'), { outDir: join(dir, 'e1') }), FileError, ExitCode.io],
     ['a bad --bits value', () => compress(MODEL, { outDir: join(dir, 'e2'), bits: 'w5a8' as 'w8a8' }), UsageError, ExitCode.usage],
     ['--group-size without w4a8', () => compress(MODEL, { outDir: join(dir, 'e3'), groupSize: 8 }), UsageError, ExitCode.usage],
