@@ -23,6 +23,8 @@ import { parseRunOutput, type SampleCounts } from './parse-output.js';
 
 export const DEFAULT_QEMU_TIMEOUT_MS = 120_000;
 
+const FAULT_NAMES: Record<number, string> = { 2: 'NMI', 3: 'HardFault', 4: 'MemManage', 5: 'BusFault', 6: 'UsageFault', 7: 'SecureFault' };
+
 export interface QemuRunOptions {
   /** Kill QEMU after this long (default 120 s). */
   timeoutMs?: number;
@@ -77,7 +79,11 @@ export function runImage(image: QemuImage, samples: IntData[][], options: QemuRu
   }
   if (r.error) throw new FileError(`qemu: cannot run ${image.tools.qemu} (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`);
   const fault = /edgec-qemu: fault: exception (\d+)/.exec(printed);
-  if (fault) throw new InternalError(`qemu: the image faulted on ${image.board.machine} (exception ${fault[1]}) running ${image.model.name} (a bug in edgec; please report it with the model)`);
+  if (fault) {
+    const n = Number(fault[1]);
+    const kind = FAULT_NAMES[n] ?? 'exception';
+    throw new InternalError(`qemu: the image faulted on ${image.board.machine} (${kind}, exception ${n}) running ${image.model.name} (a bug in edgec; please report it with the model)`);
+  }
   if (r.status !== 0 || !existsSync(outPath)) {
     const detail = printed.split('\n').find((l) => l.trim() !== '') ?? `exit status ${r.status ?? r.signal}`;
     throw new InternalError(`qemu: the ${image.board.machine} image stopped without its results (${detail})`);
