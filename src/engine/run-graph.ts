@@ -22,7 +22,7 @@ export function runNode(node: Node, inputs: (Tensor | undefined)[]): Tensor[] {
     resolvedAttrs.set(node, attrs);
   }
   const outputs = op.forward(inputs, attrs, node);
-  if (node.activation) outputs[0] = applyActivation(outputs[0]!, node.activation);
+  if (node.activation && !op.appliesActivation) outputs[0] = applyActivation(outputs[0]!, node.activation);
   return outputs;
 }
 

@@ -6,7 +6,9 @@ import { broadcastBinary, broadcastShapes } from '../kernels/broadcast.js';
 import { castScalar, isFloatType, makeTensor, type DType, type Tensor, type ValueType } from '../ir/tensor.js';
 import { defineOp, opError, type OpDef } from './op-def.js';
 import { binaryEmitC } from '../codegen/emit-ops/elementwise.js';
-import { broadcastGrads, gradOf, selectionGrads } from '../train/op-grads.js';
+import { broadcastGrads, carriesGrad, gradOf, selectionGrads, unbroadcast } from '../train/op-grads.js';
+import { activationBounds, applyActivation } from '../engine/fused-activation.js';
+import { addClamped } from '../kernels/add-fused.js';
 import type { Node } from '../ir/graph.js';
 import { binaryFacet } from '../quant/shared-facets.js';
 
@@ -73,8 +75,30 @@ function variadic(type: string, f: Fn, winner: (values: number[], z: number) => 
 const lastEqual = (values: number[], z: number) => Math.max(0, values.lastIndexOf(z));
 const one = () => 1;
 
+const addOp = binary('Add', [one, one], (x, y) => x + y, (x, y) => x + y);
+const sameShape = (a: Tensor, b: Tensor) => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+
 // Integer Add and Mul (two activation inputs): TFLite's rescaling, quant/shared-facets.ts.
-export const Add = { ...binary('Add', [one, one], (x, y) => x + y, (x, y) => x + y), integer: binaryFacet('add'), emitC: binaryEmitC('add') };
+// Float32 Add of equal shapes (residual connections) takes one fused pass with its Relu/Clip.
+export const Add: OpDef = {
+  ...addOp,
+  forward(inputs, attrs, node) {
+    const [a, b] = inputs as [Tensor, Tensor];
+    const [lo, hi] = activationBounds(node.activation);
+    if (a.data instanceof Float32Array && b.data instanceof Float32Array && a.dtype === 'float32' && b.dtype === 'float32' && sameShape(a, b)) {
+      const out = makeTensor('float32', a.shape);
+      addClamped(out.data as Float32Array, a.data, b.data, lo, hi);
+      return [out];
+    }
+    const [out] = addOp.forward(inputs, attrs, node);
+    return [node.activation ? applyActivation(out!, node.activation) : out!];
+  },
+  appliesActivation: true,
+  // d(a + b)/da = d(a + b)/db = 1: each operand gets dz summed over the axes it was broadcast along.
+  backward: ([a, b], [z], [dz]) => [a, b].map((t) => (carriesGrad(t) ? unbroadcast(gradOf(dz, z!), t!.shape, t!.dtype) : undefined)),
+  integer: binaryFacet('add'),
+  emitC: binaryEmitC('add'),
+};
 export const Sub = binary('Sub', [one, () => -1], (x, y) => x - y, (x, y) => x - y);
 export const Mul = { ...binary('Mul', [(_x, y) => y, (x) => x], (x, y) => x * y, (x, y) => x * y), integer: binaryFacet('mul'), emitC: binaryEmitC('mul') };
 export const Div = binary('Div', [(_x, y) => 1 / y, (x, y) => -x / (y * y)], (x, y) => x / y, (x, y) => (y === 0 ? 0 : Math.trunc(x / y)));

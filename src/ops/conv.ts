@@ -5,7 +5,9 @@
  * MACs: output elements x C/group x kernel size (the MLPerf Tiny convention).
  */
 import type { Node } from '../ir/graph.js';
-import { makeTensor, sizeOf, type ValueType } from '../ir/tensor.js';
+import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
+import { activationBounds, applyActivation } from '../engine/fused-activation.js';
+import { wasmConv2dBackwardWeight, wasmConv2dForward } from '../kernels/wasm/conv2d-wasm.js';
 import { conv2dForward, type Conv2dShape } from '../kernels/conv2d.js';
 import { convNdReference } from '../kernels/window-nd.js';
 import { channelBiasBackward, conv2dBackwardInput, conv2dBackwardWeight } from '../kernels/conv2d-backward.js';
@@ -83,16 +85,21 @@ export const Conv = defineOp({
   },
   forward([x, w, b], a, node) {
     const { window, outShape, dims } = convWindow(node, x!, w!, b, a);
+    const activated = (t: Tensor) => [node.activation ? applyActivation(t, node.activation) : t];
     if (window.kernel.length > 2) {
       const out = makeTensor(x!.dtype, outShape);
       convNdReference(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), dims, { ...window, inSize: x!.shape.slice(2) });
-      return [out];
+      return activated(out);
     }
     const geometry = convGeometry(node, x!, w!, b, a);
     const out = makeTensor(x!.dtype, geometry.outShape);
-    conv2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), geometry.kernel);
-    return [out];
+    // The WebAssembly kernel clamps by the fused activation in its own pass (appliesActivation).
+    const [xs, ws, bs] = [floatData(x!), floatData(w!), b && floatData(b)];
+    if (wasmConv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel, activationBounds(node.activation))) return [out];
+    conv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel);
+    return activated(out);
   },
+  appliesActivation: true,
   // dX is the ConvTranspose of dY, dW the correlation of dY with X, dB the sum of dY per channel.
   backward([x, w, b], [y], [dy], a, node, wants) {
     const s = convGeometry(node, x!, w!, b, a).kernel;
@@ -101,6 +108,8 @@ export const Conv = defineOp({
     const dw = wants?.[1] === false ? undefined : makeTensor(w!.dtype, w!.shape);
     const db = !b || wants?.[2] === false ? undefined : makeTensor(b.dtype, b.shape);
     if (dx) conv2dBackwardInput(dx.data as Float32Array, g, floatData(w!), s);
+    // The WebAssembly kernel sums the bias gradient in the weight gradient's pass.
+    if (dw && db && wasmConv2dBackwardWeight(dw.data as Float32Array, g, floatData(x!), s, db.data as Float32Array)) return [dx, dw, db];
     if (dw) conv2dBackwardWeight(dw.data as Float32Array, g, floatData(x!), s);
     if (db) channelBiasBackward(db.data as Float32Array, g, s.batch, s.outChannels, s.outHeight * s.outWidth);
     return [dx, dw, db];

@@ -88,6 +88,11 @@ export interface OpDef<S extends AttrSchema = AttrSchema> {
   emitC?: CEmitFacet;
   /** Gradients of the inputs from those of the outputs (see train/backward-facet.ts). */
   backward?(...args: Parameters<BackwardFn<AttrsOf<S>>>): (Tensor | undefined)[];
+  /**
+   * `forward` applies the node's fused activation itself (in its kernel's pass), so the engines
+   * do not apply it again. Its `backward` then reads its first output's shape only, never values.
+   */
+  appliesActivation?: boolean;
 }
 
 /** Identity function that fixes the schema type, so `attrs` is typed inside the definition. */

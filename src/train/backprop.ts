@@ -17,7 +17,7 @@
 import { InternalError, ModelError, describeNode } from '../errors.js';
 import { applyActivation } from '../engine/fused-activation.js';
 import type { FusedActivation, Graph, Node } from '../ir/graph.js';
-import { makeTensor, type Tensor } from '../ir/tensor.js';
+import { makeTensor, type Tensor, type TensorData } from '../ir/tensor.js';
 import { resolveAttrs, type AttrSchema, type AttrsOf } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
 
@@ -76,10 +76,19 @@ export function forwardWithTape(graph: Graph, feeds: Record<string, Tensor>, opt
     const op = opOf(node);
     if (!op) throw new ModelError(`${describeNode(node)}: unsupported op`);
     const inputs = node.inputs.map((name) => (name === '' ? undefined : readValue(tape, node, name)));
-    const outputs = op.forward(inputs, attrsOf(node), node);
-    if (node.activation) {
+    const act = node.activation;
+    if (act?.kind === 'relu' && op.appliesActivation) {
+      // Fused in the kernel: Relu's gradient mask reads the same from its output (y > 0 iff x > 0).
+      const outputs = op.forward(inputs, attrsOf(node), node);
+      node.outputs.forEach((name, k) => name !== '' && store(name, outputs[k]!));
+      continue;
+    }
+    // Clip's mask needs the value before it (y == min is ambiguous): run the op without it.
+    const bare = act && op.appliesActivation ? { ...node, activation: undefined } : node;
+    const outputs = op.forward(inputs, attrsOf(node), bare);
+    if (act) {
       tape.preActivation.set(node, outputs[0]!);
-      outputs[0] = applyActivation(outputs[0]!, node.activation);
+      outputs[0] = applyActivation(outputs[0]!, act);
     }
     node.outputs.forEach((name, k) => name !== '' && store(name, outputs[k]!));
   }
@@ -110,7 +119,7 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     const prev = grads.get(name);
     if (!prev) return void grads.set(name, g);
     const sum = owned.has(prev) ? prev : makeTensor(prev.dtype, prev.shape, prev.data);
-    for (let i = 0; i < sum.data.length; i++) sum.data[i]! += g.data[i]!;
+    addInto(sum.data, g.data);
     owned.add(sum);
     grads.set(name, sum);
   };
@@ -131,10 +140,11 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     if (!op.backward) throw new InternalError(`${describeNode(node)}: op ${node.op} has no backward`);
     const outputs = node.outputs.map((name) => values.get(name)!);
     const pre = tape.preActivation.get(node);
-    if (node.activation && pre) {
-      if (outputGrads[0]) outputGrads[0] = activationGrad(pre, outputGrads[0], node.activation);
-      outputs[0] = pre;
+    if (node.activation && outputGrads[0]) {
+      // Without a kept pre-activation value the op fused a Relu: its output gives the same mask.
+      outputGrads[0] = activationGrad(pre ?? outputs[0]!, outputGrads[0], node.activation);
     }
+    if (pre) outputs[0] = pre;
     const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
     const inputGrads = op.backward(inputs, outputs, outputGrads, attrsOf(node), node, wants);
     node.inputs.forEach((name, i) => {
@@ -153,14 +163,38 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
   return result;
 }
 
-/** The gradient through a fused Relu or Clip: dy where the activation passed x through, else 0. */
-function activationGrad(x: Tensor, dy: Tensor, act: FusedActivation): Tensor {
-  const [lo, hi] = act.kind === 'relu' ? [0, Infinity] : [act.min, act.max];
-  const dx = makeTensor(dy.dtype, dy.shape);
-  for (let i = 0; i < dx.data.length; i++) {
-    const v = x.data[i]!;
-    const inside = act.kind === 'relu' ? v > 0 : v >= lo && v <= hi;
-    dx.data[i] = inside ? dy.data[i]! : 0;
+/** sum += g elementwise (monomorphic on Float32Array, the common case). */
+function addInto(sum: TensorData, g: TensorData): void {
+  if (sum instanceof Float32Array && g instanceof Float32Array) {
+    for (let i = 0; i < sum.length; i++) sum[i]! += g[i]!;
+    return;
   }
+  for (let i = 0; i < sum.length; i++) sum[i]! += g[i]!;
+}
+
+/**
+ * The gradient through a fused Relu or Clip: dy where the activation passed x through, else 0.
+ * For Relu, x may be the output as well as the input (both are > 0 at the same places).
+ */
+function activationGrad(x: Tensor, dy: Tensor, act: FusedActivation): Tensor {
+  const dx = makeTensor(dy.dtype, dy.shape);
+  if (act.kind === 'relu') reluMask(dx.data, x.data, dy.data);
+  else clipMask(dx.data, x.data, dy.data, act.min, act.max);
   return dx;
+}
+
+// Separate loops per activation (and monomorphic on the common Float32Array) keep them fast.
+function reluMask(out: TensorData, x: TensorData, dy: TensorData): void {
+  if (out instanceof Float32Array && x instanceof Float32Array && dy instanceof Float32Array) {
+    for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? dy[i]! : 0;
+    return;
+  }
+  for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? dy[i]! : 0;
+}
+
+function clipMask(out: TensorData, x: TensorData, dy: TensorData, lo: number, hi: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i]!;
+    out[i] = v >= lo && v <= hi ? dy[i]! : 0;
+  }
 }

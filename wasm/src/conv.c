@@ -1,46 +1,16 @@
 /*
  * Convolution forward and backward for images [n0, n1) of a batch (a thread's share), grouped or
  * not, as im2col + the packed GEMM of gemm.c. Depthwise convs (one input channel per group) are in
- * depthwise.c. Scratch sizes per thread are computed by src/kernels/wasm/conv2d-wasm.ts.
+ * depthwise.c, the forward in conv_forward.c. Scratch sizes per thread are computed by src/kernels/wasm/conv2d-wasm.ts.
  *
- * - conv_forward:        out_n = W @ im2col(x_n) + b
  * - conv_backward_input: dx_n = col2im(W^T @ dy_n)
- * - conv_backward_weight: for each chunk c of `chunk` images, dw_part[c] = sum_n dy_n @ im2col(x_n)^T
+ * - conv_backward_weight: for each chunk c of `chunk` images, dw_part[c] = sum_n (dy_n @ im2col(x_n)^T)^T
  *   and db_part[c] = sum_n sum_p dy_n: partial sums per fixed chunk, added in chunk order by
  *   sum_parts, so the result is the same whatever the number of threads.
+ * (A stride-1 conv's input gradient is itself a conv, of dy with the flipped weights: the
+ * TypeScript side runs conv_forward for it; conv_backward_input is for the other strides.)
  */
 #include "kernels.h"
-
-static int is_pointwise(const ConvGeom *g) {
-  return g->k_h == 1 && g->k_w == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_t == 0 && g->pad_l == 0 &&
-         g->out_h == g->in_h && g->out_w == g->in_w;
-}
-
-/* out (rows, pixels) += bias[row] on every pixel of the row. */
-static void add_row_bias(float *out, const float *bias, int rows, int pixels) {
-  for (int r = 0; r < rows; r++) {
-    float *row = out + (long)r * pixels;
-    v128_t b = wasm_f32x4_splat(bias[r]);
-    int p = 0;
-    for (; p + 4 <= pixels; p += 4) wasm_v128_store(row + p, wasm_f32x4_add(wasm_v128_load(row + p), b));
-    for (; p < pixels; p++) row[p] += bias[r];
-  }
-}
-
-void EXPORT(conv_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
-  const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
-  const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w, pointwise = is_pointwise(g);
-  for (int n = n0; n < n1; n++) {
-    for (int grp = 0; grp < G; grp++) {
-      const float *x = in + ((long)n * g->in_c + (long)grp * Cg) * plane;
-      if (pointwise) pack_rows(scratch, x, P, K, P);
-      else im2col_packed(scratch, x, Cg, g);
-      float *y = out + ((long)n * g->out_c + (long)grp * Mg) * P;
-      gemm_packed(y, P, w + (long)grp * Mg * K, K, scratch, Mg, P, K, 0);
-      if (bias) add_row_bias(y, bias + grp * Mg, Mg, P);
-    }
-  }
-}
 
 void EXPORT(conv_backward_input)(float *dx, const float *dy, const float *w, const ConvGeom *g, int n0, int n1, float *scratch) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
@@ -65,28 +35,34 @@ void EXPORT(conv_backward_input)(float *dx, const float *dy, const float *w, con
   }
 }
 
+/*
+ * scratch: the column matrix (K x P, unless pointwise: the input is it), then dy_g^T packed into
+ * panels of 8 output channels, depth P. dw_parts[c] holds each group's gradient transposed
+ * (K x Mg): dW_g^T = im2col(x_n) @ dy_g^T, so the big column matrix is read as it was written
+ * and only the small dy_g is repacked; conv_weight_grad_finish transposes the sum back.
+ */
 void EXPORT(conv_backward_weight)(float *dw_parts, float *db_parts, const float *dy, const float *in, const ConvGeom *g,
                                   int chunk0, int chunk1, int chunk, float *scratch) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
   const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w, pointwise = is_pointwise(g);
   const long wsize = (long)g->out_c * K;
-  float *col = scratch;                              /* K x P, plain */
-  float *packed = col + (pointwise ? 0 : (long)K * P); /* im2col^T packed: panels over K, depth P */
+  float *col = scratch;                                /* K x P, plain */
+  float *packed = col + (pointwise ? 0 : (long)K * P); /* dy_g^T packed: panels over Mg, depth P */
   for (int c = chunk0; c < chunk1; c++) {
     int first = c * chunk, last = first + chunk < g->batch ? first + chunk : g->batch;
-    float *dw = dw_parts + c * wsize;
+    float *dwt = dw_parts + c * wsize;
     for (int n = first; n < last; n++) {
       for (int grp = 0; grp < G; grp++) {
         const float *x = in + ((long)n * g->in_c + (long)grp * Cg) * plane;
         const float *dyg = dy + ((long)n * g->out_c + (long)grp * Mg) * P;
-        if (pointwise) {
-          pack_cols(packed, x, P, P, K);
-        } else {
+        const float *a = x;
+        if (!pointwise) {
           im2col_plain(col, x, Cg, g);
-          pack_cols(packed, col, P, P, K);
+          a = col;
         }
-        /* dw_g (Mg x K) (+)= dy_g (Mg x P) @ col^T (P x K) */
-        gemm_packed(dw + (long)grp * Mg * K, K, dyg, P, packed, Mg, K, P, n > first);
+        pack_cols(packed, dyg, P, P, Mg);
+        /* dw_g^T (K x Mg) (+)= col (K x P) @ dy_g^T (P x Mg) */
+        gemm_packed(dwt + (long)grp * Mg * K, Mg, a, P, packed, K, Mg, P, n > first);
       }
       if (db_parts) {
         float *db = db_parts + (long)c * g->out_c;
@@ -103,6 +79,12 @@ void EXPORT(conv_backward_weight)(float *dw_parts, float *db_parts, const float 
       }
     }
   }
+}
+
+/* dw (per group Mg x K) = the transpose of each group's K x Mg block of dwt. */
+void EXPORT(conv_weight_grad_finish)(float *dw, const float *dwt, const ConvGeom *g) {
+  const int G = g->groups, Mg = g->out_c / G, K = (g->in_c / G) * g->k_h * g->k_w;
+  for (int grp = 0; grp < G; grp++) transpose(dw + (long)grp * Mg * K, dwt + (long)grp * Mg * K, K, Mg);
 }
 
 /* dst (len) = parts[0] + parts[1] + ... + parts[count-1], added in that order. */

@@ -26,10 +26,18 @@ static inline void inside(int offset, int size, int stride, int out, int *lo, in
   *hi = h < l ? l : h;
 }
 
+/* y = clamp(y) per element (the fused Relu/Clip), NaN passing through. */
+static void clamp_plane(float *y, int len, float lo, float hi) {
+  const v128_t l = wasm_f32x4_splat(lo), h = wasm_f32x4_splat(hi);
+  int i = 0;
+  for (; i + 4 <= len; i += 4) wasm_v128_store(y + i, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_v128_load(y + i), l), h));
+  for (; i < len; i++) y[i] = y[i] < lo ? lo : y[i] > hi ? hi : y[i];
+}
+
 /*
  * Direct, tap by tap: the output plane starts at the bias and each of the kh*kw taps adds
  * w * (the input shifted by the tap) over the columns where the tap lands inside the input, four
- * at a time at stride 1. Every output sums its taps in (kh, kw) order.
+ * at a time at stride 1. Every output sums its taps in (kh, kw) order, then is clamped (fused activation).
  */
 void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *unused) {
   (void)unused;
@@ -60,6 +68,7 @@ void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, cons
           }
         }
       }
+      clamp_plane(y, oH * oW, g->act_lo, g->act_hi);
     }
   }
 }

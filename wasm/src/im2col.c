@@ -101,48 +101,53 @@ static inline float tap(const float *plane, const ConvGeom *g, int oh, int ow, i
 }
 
 /*
- * im2col straight into the GEMM's panels, panel by panel: the writes are sequential, and the eight
+ * One panel of im2col straight into the GEMM's layout: pixels [p0, p0 + PANEL) of every row
+ * (c, kh, kw), col[row][8], zero past the last pixel. The writes are sequential, and the eight
  * pixels of a panel that lie in one output row read eight input pixels of one row (stride 1: two
  * vector loads; stride 2: four loads and two shuffles).
  */
-void EXPORT(im2col_packed)(float *col, const float *in, int channels, const ConvGeom *g) {
+void im2col_panel(float *col, const float *in, int channels, const ConvGeom *g, int p0) {
   const int oW = g->out_w, P = g->out_h * oW, sw = g->stride_w, W = g->in_w;
-  for (int p0 = 0; p0 < P; p0 += PANEL) {
-    const int oh = p0 / oW, ow0 = p0 % oW, one_row = ow0 + PANEL <= oW;
-    for (int c = 0; c < channels; c++) {
-      const float *plane = in + (long)c * g->in_h * W;
-      for (int kh = 0; kh < g->k_h; kh++) {
-        const int ih = oh * g->stride_h - g->pad_t + kh * g->dil_h, row_inside = ih >= 0 && ih < g->in_h;
-        for (int kw = 0; kw < g->k_w; kw++, col += PANEL) {
-          const int iw0 = ow0 * sw - g->pad_l + kw * g->dil_w;
-          if (one_row && row_inside && iw0 >= 0 && iw0 + (PANEL - 1) * sw < W && sw <= 2) {
-            const float *src = plane + (long)ih * W + iw0;
-            if (sw == 1) {
-              wasm_v128_store(col, wasm_v128_load(src));
-              wasm_v128_store(col + 4, wasm_v128_load(src + 4));
-            } else {
-              /* Reads one float past the last tap: still inside linear memory (see conv2d-wasm.ts). */
-              wasm_v128_store(col, wasm_i32x4_shuffle(wasm_v128_load(src), wasm_v128_load(src + 4), 0, 2, 4, 6));
-              wasm_v128_store(col + 4, wasm_i32x4_shuffle(wasm_v128_load(src + 8), wasm_v128_load(src + 12), 0, 2, 4, 6));
-            }
-          } else if (one_row && !row_inside) {
-            wasm_v128_store(col, wasm_f32x4_splat(0));
-            wasm_v128_store(col + 4, wasm_f32x4_splat(0));
-          } else if (one_row) {
-            /* A panel that reaches into the left or right padding. */
-            const float *src = plane + (long)ih * W;
-            for (int j = 0, iw = iw0; j < PANEL; j++, iw += sw) col[j] = iw >= 0 && iw < W ? src[iw] : 0.0f;
+  const int oh = p0 / oW, ow0 = p0 % oW, one_row = ow0 + PANEL <= oW;
+  for (int c = 0; c < channels; c++) {
+    const float *plane = in + (long)c * g->in_h * W;
+    for (int kh = 0; kh < g->k_h; kh++) {
+      const int ih = oh * g->stride_h - g->pad_t + kh * g->dil_h, row_inside = ih >= 0 && ih < g->in_h;
+      for (int kw = 0; kw < g->k_w; kw++, col += PANEL) {
+        const int iw0 = ow0 * sw - g->pad_l + kw * g->dil_w;
+        if (one_row && row_inside && iw0 >= 0 && iw0 + (PANEL - 1) * sw < W && sw <= 2) {
+          const float *src = plane + (long)ih * W + iw0;
+          if (sw == 1) {
+            wasm_v128_store(col, wasm_v128_load(src));
+            wasm_v128_store(col + 4, wasm_v128_load(src + 4));
           } else {
-            int h = oh, w = ow0;
-            for (int j = 0; j < PANEL; j++) {
-              col[j] = p0 + j < P ? tap(plane, g, h, w, kh, kw) : 0.0f;
-              if (++w == oW) w = 0, h++;
-            }
+            /* Reads one float past the last tap: still inside linear memory (see conv2d-wasm.ts). */
+            wasm_v128_store(col, wasm_i32x4_shuffle(wasm_v128_load(src), wasm_v128_load(src + 4), 0, 2, 4, 6));
+            wasm_v128_store(col + 4, wasm_i32x4_shuffle(wasm_v128_load(src + 8), wasm_v128_load(src + 12), 0, 2, 4, 6));
+          }
+        } else if (one_row && !row_inside) {
+          wasm_v128_store(col, wasm_f32x4_splat(0));
+          wasm_v128_store(col + 4, wasm_f32x4_splat(0));
+        } else if (one_row) {
+          /* A panel that reaches into the left or right padding. */
+          const float *src = plane + (long)ih * W;
+          for (int j = 0, iw = iw0; j < PANEL; j++, iw += sw) col[j] = iw >= 0 && iw < W ? src[iw] : 0.0f;
+        } else {
+          int h = oh, w = ow0;
+          for (int j = 0; j < PANEL; j++) {
+            col[j] = p0 + j < P ? tap(plane, g, h, w, kh, kw) : 0.0f;
+            if (++w == oW) w = 0, h++;
           }
         }
       }
     }
   }
+}
+
+/* The whole column matrix in panels: panel after panel, each rows x PANEL floats. */
+void EXPORT(im2col_packed)(float *col, const float *in, int channels, const ConvGeom *g) {
+  const int P = g->out_h * g->out_w, rows = channels * g->k_h * g->k_w;
+  for (int p0 = 0; p0 < P; p0 += PANEL, col += (long)rows * PANEL) im2col_panel(col, in, channels, g, p0);
 }
 
 /* in_grad (channels, H, W) += the adjoint of im2col_plain applied to col (K x P). */

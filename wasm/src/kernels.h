@@ -16,10 +16,14 @@
 /* Columns per packed panel of the GEMM's right-hand matrix (two 128-bit vectors). */
 #define PANEL 8
 
-/* The geometry of one 2-D convolution; field for field src/kernels/wasm/layout.ts. */
+/*
+ * The geometry of one 2-D convolution, field for field geometryInts in src/kernels/wasm/conv2d-wasm.ts;
+ * act_lo/act_hi clamp the forward's output (the node's fused Relu or Clip; -inf/inf for none).
+ */
 typedef struct {
   int batch, in_c, in_h, in_w, out_c, out_h, out_w;
   int k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_t, pad_l, groups;
+  float act_lo, act_hi;
 } ConvGeom;
 
 /* The geometry of one 2-D pooling over `planes` (N*C) planes; as Pool2dShape in pool2d.ts. */
@@ -27,6 +31,12 @@ typedef struct {
   int planes, in_h, in_w, out_h, out_w, k_h, k_w, stride_h, stride_w, dil_h, dil_w;
   int pad_t, pad_l, pad_b, pad_r, count_include_pad;
 } PoolGeom;
+
+/* A 1x1, stride-1, unpadded conv: the input already is the GEMM's right-hand matrix. */
+static inline int is_pointwise(const ConvGeom *g) {
+  return g->k_h == 1 && g->k_w == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_t == 0 && g->pad_l == 0 &&
+         g->out_h == g->in_h && g->out_w == g->in_w;
+}
 
 /* gemm.c */
 void pack_rows(float *dst, const float *b, int ldb, int k, int n);
@@ -37,6 +47,7 @@ void transpose(float *dst, const float *src, int rows, int cols);
 /* im2col.c */
 void im2col_plain(float *col, const float *in, int channels, const ConvGeom *g);
 void im2col_packed(float *col, const float *in, int channels, const ConvGeom *g);
+void im2col_panel(float *col, const float *in, int channels, const ConvGeom *g, int p0);
 void col2im_add(float *in_grad, const float *col, int channels, const ConvGeom *g);
 
 #endif

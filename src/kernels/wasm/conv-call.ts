@@ -1,0 +1,100 @@
+/**
+ * What every conv kernel call on the WebAssembly side shares (wasm/src/conv_forward.c, conv.c,
+ * depthwise.c): the ConvGeom struct as laid out in memory, the sizes its scratch layouts are
+ * computed from, how many threads a call is worth, and the forward itself, which the stride-1
+ * input gradient reuses (conv2d-backward-wasm.ts).
+ */
+import type { Conv2dShape } from '../conv2d.js';
+import { runShares, splitRange, threadCount } from '../parallel.js';
+import { Arena } from './arena.js';
+import { wasmKernels, type WasmKernels } from './module.js';
+
+/** Multiply-accumulates below which a worker's wake-up costs more than it saves. */
+const MACS_PER_THREAD = 200_000;
+/** Columns per packed GEMM panel (PANEL in wasm/src/kernels.h). */
+export const PANEL = 8;
+/** Int32 slots of the ConvGeom struct. */
+const GEOMETRY_SLOTS = 18;
+const NO_CLAMP = [-Infinity, Infinity] as const;
+
+/** The ConvGeom struct of wasm/src/kernels.h, field for field: 16 ints, then the clamp as 2 floats. */
+function geometryInts(s: Conv2dShape, clamp: readonly [number, number] = NO_CLAMP): Int32Array {
+  const slots = Int32Array.from([
+    s.batch, s.inChannels, s.inHeight, s.inWidth, s.outChannels, s.outHeight, s.outWidth,
+    s.kernelHeight, s.kernelWidth, s.strideHeight, s.strideWidth, s.dilationHeight, s.dilationWidth,
+    s.padTop, s.padLeft, s.groups, 0, 0,
+  ]);
+  new Float32Array(slots.buffer).set(clamp, 16);
+  return slots;
+}
+
+/** Derived sizes the scratch layouts of the kernels are computed from. */
+export function sizes(s: Conv2dShape) {
+  const pixels = s.outHeight * s.outWidth;
+  const groupOut = s.outChannels / s.groups;
+  const depth = (s.inChannels / s.groups) * s.kernelHeight * s.kernelWidth;
+  return {
+    pixels,
+    groupOut,
+    depth,
+    padded: (n: number) => Math.ceil(n / PANEL) * PANEL,
+    depthwise: s.inChannels === s.groups && s.groups > 1,
+    /** is_pointwise of kernels.h: the input is the GEMM's matrix, no im2col. */
+    pointwise: s.kernelHeight === 1 && s.kernelWidth === 1 && s.strideHeight === 1 && s.strideWidth === 1 &&
+      s.padTop === 0 && s.padLeft === 0 && s.outHeight === s.inHeight && s.outWidth === s.inWidth,
+    macs: s.batch * s.outChannels * pixels * depth,
+  };
+}
+
+/** Threads worth waking for `macs` of work over `items` independent items. */
+export function shareCount(macs: number, items: number): number {
+  return Math.max(1, Math.min(threadCount(), items, Math.ceil(macs / MACS_PER_THREAD)));
+}
+
+export interface ConvCall {
+  kernels: WasmKernels;
+  arena: Arena;
+  /** Address of the ConvGeom struct (written by `writeGeometry` after the arena's commit). */
+  geometry: number;
+}
+
+/** A fresh arena with the geometry reserved first; undefined when the kernels are unavailable. */
+export function beginConvCall(): ConvCall | undefined {
+  const kernels = wasmKernels();
+  if (!kernels) return undefined;
+  const arena = new Arena(kernels);
+  return { kernels, arena, geometry: arena.reserve(GEOMETRY_SLOTS) };
+}
+
+export function writeGeometry(call: ConvCall, s: Conv2dShape, clamp?: readonly [number, number]): void {
+  call.arena.write(call.geometry, geometryInts(s, clamp));
+}
+
+/** out = clamp(conv(input, weight) + bias) on conv_forward / depthwise_forward; false if it does not fit. */
+export function runConvForward(
+  out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
+  clamp?: readonly [number, number],
+): boolean {
+  const call = beginConvCall();
+  if (!call) return false;
+  const { arena } = call;
+  const z = sizes(s);
+  // One K x 8 panel of the column matrix per thread (conv_forward.c); depthwise needs none.
+  const scratchFloats = z.depthwise ? 0 : PANEL * z.depth;
+  // +4 floats: stride-2 panels read one float past the last tap (im2col.c).
+  const pIn = arena.reserve(input.length + 4);
+  const pW = arena.reserve(weight.length);
+  const pB = bias ? arena.reserve(bias.length) : 0;
+  const pOut = arena.reserve(out.length);
+  const ranges = splitRange(s.batch, shareCount(z.macs, s.batch));
+  const scratch = ranges.map(() => arena.reserve(scratchFloats));
+  if (!arena.commit()) return false;
+  writeGeometry(call, s, clamp);
+  arena.write(pIn, input);
+  arena.write(pW, weight);
+  if (bias) arena.write(pB, bias);
+  const name = z.depthwise ? 'depthwise_forward' : 'conv_forward';
+  runShares(call.kernels, name, ranges.map(([n0, n1], i) => [pOut, pIn, pW, pB, call.geometry, n0, n1, scratch[i]!]));
+  arena.read(out, pOut);
+  return true;
+}

@@ -1,0 +1,119 @@
+/**
+ * Conv gradients on the WebAssembly SIMD kernels, as conv2dBackwardInput / conv2dBackwardWeight
+ * in ../conv2d-backward.ts (false when unavailable or too big: the caller runs its TypeScript).
+ *
+ * - Input gradient. A stride-1 conv's adjoint is itself a stride-1 conv: dx = conv(dy, W'), W'
+ *   the weights with input and output channels exchanged (per group) and the taps flipped, padded
+ *   by (k - 1) * dilation - pad. That runs on the forward kernel (im2col panel by panel in L1);
+ *   other strides take conv_backward_input (GEMM then col2im) or depthwise_backward_input.
+ * - Weight gradient: partial sums per fixed chunk of WEIGHT_GRAD_CHUNK images, added in chunk
+ *   order, with the bias gradient in the same pass; bit-identical whatever the thread count.
+ */
+import type { Conv2dShape } from '../conv2d.js';
+import { runShares, splitRange } from '../parallel.js';
+import { beginConvCall, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
+
+/** Images per partial weight gradient: fixed, so the order of float additions is too. */
+export const WEIGHT_GRAD_CHUNK = 4;
+
+/** The geometry of the adjoint of a stride-1 conv, itself a stride-1 conv from dy to dx. */
+function adjointShape(s: Conv2dShape): Conv2dShape {
+  return {
+    ...s,
+    inChannels: s.outChannels, inHeight: s.outHeight, inWidth: s.outWidth,
+    outChannels: s.inChannels, outHeight: s.inHeight, outWidth: s.inWidth,
+    padTop: (s.kernelHeight - 1) * s.dilationHeight - s.padTop,
+    padLeft: (s.kernelWidth - 1) * s.dilationWidth - s.padLeft,
+  };
+}
+
+/** W' (C, M/g, kH, kW) of the adjoint: W'[g*Cg + c][m][kh][kw] = W[g*Mg + m][c][kH-1-kh][kW-1-kw]. */
+export function adjointWeights(weight: Float32Array, s: Conv2dShape): Float32Array {
+  const Cg = s.inChannels / s.groups;
+  const Mg = s.outChannels / s.groups;
+  const taps = s.kernelHeight * s.kernelWidth;
+  const out = new Float32Array(weight.length);
+  for (let g = 0; g < s.groups; g++) {
+    for (let m = 0; m < Mg; m++) {
+      for (let c = 0; c < Cg; c++) {
+        const src = ((g * Mg + m) * Cg + c) * taps;
+        const dst = ((g * Cg + c) * Mg + m) * taps;
+        for (let t = 0; t < taps; t++) out[dst + t] = weight[src + taps - 1 - t]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** dx (N, C, H, W) = the input gradient (overwritten) of conv(x, weight) given dy. */
+export function wasmConv2dBackwardInput(dx: Float32Array, dy: Float32Array, weight: Float32Array, s: Conv2dShape): boolean {
+  if (s.strideHeight === 1 && s.strideWidth === 1) {
+    return runConvForward(dx, dy, adjointWeights(weight, s), undefined, adjointShape(s));
+  }
+  const call = beginConvCall();
+  if (!call) return false;
+  const { arena } = call;
+  const z = sizes(s);
+  const scratchFloats = z.depthwise ? 0 : z.depth * z.groupOut + z.padded(z.pixels) * z.groupOut + z.depth * z.pixels;
+  const pDy = arena.reserve(dy.length);
+  const pW = arena.reserve(weight.length);
+  const pDx = arena.reserve(dx.length);
+  const ranges = splitRange(s.batch, shareCount(z.macs, s.batch));
+  const scratch = ranges.map(() => arena.reserve(scratchFloats));
+  if (!arena.commit()) return false;
+  writeGeometry(call, s);
+  arena.write(pDy, dy);
+  arena.write(pW, weight);
+  if (z.depthwise) {
+    runShares(call.kernels, 'depthwise_backward_input', ranges.map(([n0, n1]) => [pDx, pDy, pW, call.geometry, n0, n1]));
+  } else {
+    runShares(call.kernels, 'conv_backward_input', ranges.map(([n0, n1], i) => [pDx, pDy, pW, call.geometry, n0, n1, scratch[i]!]));
+  }
+  arena.read(dx, pDx);
+  return true;
+}
+
+/**
+ * dw (M, C/g, kH, kW) = the weight gradient (overwritten), as conv2dBackwardWeight; with `db`,
+ * also the bias gradient (the sum of dy per channel, as channelBiasBackward).
+ */
+export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, input: Float32Array, s: Conv2dShape, db?: Float32Array): boolean {
+  const call = beginConvCall();
+  if (!call) return false;
+  const { arena } = call;
+  const z = sizes(s);
+  // conv.c: the column matrix (not for 1x1) and dy^T in panels; depthwise.c: one channel's columns.
+  const scratchFloats = z.depthwise
+    ? s.kernelHeight * s.kernelWidth * z.pixels
+    : (z.pointwise ? 0 : z.depth * z.pixels) + z.padded(z.groupOut) * z.pixels;
+  const chunks = Math.ceil(s.batch / WEIGHT_GRAD_CHUNK);
+  const pDy = arena.reserve(dy.length);
+  const pIn = arena.reserve(input.length);
+  const pParts = arena.reserve(chunks * dw.length);
+  const pDw = arena.reserve(dw.length);
+  const pDbParts = db ? arena.reserve(chunks * db.length) : 0;
+  const pDb = db ? arena.reserve(db.length) : 0;
+  const pSum = z.depthwise ? 0 : arena.reserve(dw.length);
+  const ranges = splitRange(chunks, shareCount(z.macs, chunks));
+  const scratch = ranges.map(() => arena.reserve(scratchFloats));
+  if (!arena.commit()) return false;
+  writeGeometry(call, s);
+  arena.write(pDy, dy);
+  arena.write(pIn, input);
+  const name = z.depthwise ? 'depthwise_backward_weight' : 'conv_backward_weight';
+  runShares(call.kernels, name, ranges.map(([c0, c1], i) => [pParts, pDbParts, pDy, pIn, call.geometry, c0, c1, WEIGHT_GRAD_CHUNK, scratch[i]!]));
+  const run = call.kernels.exports;
+  if (z.depthwise) {
+    run['sum_parts']!(pDw, pParts, chunks, dw.length);
+  } else {
+    // conv.c sums each group's gradient transposed (K x M/g); turn the total back.
+    run['sum_parts']!(pSum, pParts, chunks, dw.length);
+    run['conv_weight_grad_finish']!(pDw, pSum, call.geometry);
+  }
+  arena.read(dw, pDw);
+  if (db) {
+    run['sum_parts']!(pDb, pDbParts, chunks, db.length);
+    arena.read(db, pDb);
+  }
+  return true;
+}

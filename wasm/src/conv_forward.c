@@ -1,0 +1,101 @@
+/*
+ * Convolution forward (not depthwise: see depthwise.c) for images [n0, n1) of a batch, with the
+ * bias and the node's fused Relu/Clip in the same pass: out_n = clamp(W @ im2col(x_n) + b).
+ *
+ * im2col and the GEMM are interleaved panel by panel: eight output pixels' columns (K x 8 floats,
+ * K = C/g * kh * kw) are gathered into a scratch panel that stays in L1, then every row of W runs
+ * over it in 4 x 8 tiles. The full column matrix (9x the input for a 3x3 conv) never goes to
+ * memory, and each output tile is written once, already biased and clamped.
+ *
+ * Each output starts at its bias and adds its K products in ascending order of depth, whatever
+ * the split of images across threads, so results do not depend on the thread count.
+ */
+#include "kernels.h"
+
+/* clamp(v) = v < lo ? lo : v > hi ? hi : v per lane, NaN passing through (as Relu and Clip). */
+static inline v128_t clamp(v128_t v, v128_t lo, v128_t hi) {
+  return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi);
+}
+
+static inline void store_row(float *dst, v128_t v0, v128_t v1, int cols) {
+  if (cols == PANEL) {
+    wasm_v128_store(dst, v0);
+    wasm_v128_store(dst + 4, v1);
+    return;
+  }
+  /* Lane by lane, not through a local array: a local array would need the shadow stack. */
+#define PUT(i, v, l) if (cols > (i)) dst[i] = wasm_f32x4_extract_lane(v, l)
+  PUT(0, v0, 0); PUT(1, v0, 1); PUT(2, v0, 2); PUT(3, v0, 3);
+  PUT(4, v1, 0); PUT(5, v1, 1); PUT(6, v1, 2); PUT(7, v1, 3);
+#undef PUT
+}
+
+#define MAC(c, x, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(x, b))
+
+/* out[0..4, 0..cols) = clamp(bias[0..4] + w[0..4, 0..K) @ panel[0..K, 0..8)). */
+static void tile_4x8(float *out, int ldo, const float *w, int K, const float *p, const float *bias, v128_t lo, v128_t hi, int cols) {
+  v128_t c00 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c01 = c00;
+  v128_t c10 = wasm_f32x4_splat(bias ? bias[1] : 0.0f), c11 = c10;
+  v128_t c20 = wasm_f32x4_splat(bias ? bias[2] : 0.0f), c21 = c20;
+  v128_t c30 = wasm_f32x4_splat(bias ? bias[3] : 0.0f), c31 = c30;
+  const float *w0 = w, *w1 = w + K, *w2 = w1 + K, *w3 = w2 + K;
+  for (int r = 0; r < K; r++, p += PANEL) {
+    v128_t b0 = wasm_v128_load(p), b1 = wasm_v128_load(p + 4), x;
+    x = wasm_v128_load32_splat(w0 + r); MAC(c00, x, b0); MAC(c01, x, b1);
+    x = wasm_v128_load32_splat(w1 + r); MAC(c10, x, b0); MAC(c11, x, b1);
+    x = wasm_v128_load32_splat(w2 + r); MAC(c20, x, b0); MAC(c21, x, b1);
+    x = wasm_v128_load32_splat(w3 + r); MAC(c30, x, b0); MAC(c31, x, b1);
+  }
+  store_row(out, clamp(c00, lo, hi), clamp(c01, lo, hi), cols);
+  store_row(out + ldo, clamp(c10, lo, hi), clamp(c11, lo, hi), cols);
+  store_row(out + 2 * ldo, clamp(c20, lo, hi), clamp(c21, lo, hi), cols);
+  store_row(out + 3 * ldo, clamp(c30, lo, hi), clamp(c31, lo, hi), cols);
+}
+
+/* The 1 x 8 tile, for the rows left when the output channels are not a multiple of 4. */
+static void tile_1x8(float *out, const float *w, int K, const float *p, const float *bias, v128_t lo, v128_t hi, int cols) {
+  v128_t c0 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c1 = c0;
+  for (int r = 0; r < K; r++, p += PANEL) {
+    v128_t x = wasm_v128_load32_splat(w + r);
+    MAC(c0, x, wasm_v128_load(p));
+    MAC(c1, x, wasm_v128_load(p + 4));
+  }
+  store_row(out, clamp(c0, lo, hi), clamp(c1, lo, hi), cols);
+}
+
+/* panel[r][0..8) = x[r][p0..p0+8) for the K rows of a pointwise conv's input, zero past P. */
+static void pointwise_panel(float *panel, const float *x, int K, int P, int p0) {
+  const int cols = P - p0 < PANEL ? P - p0 : PANEL;
+  for (int r = 0; r < K; r++, panel += PANEL) {
+    const float *src = x + (long)r * P + p0;
+    if (cols == PANEL) {
+      wasm_v128_store(panel, wasm_v128_load(src));
+      wasm_v128_store(panel + 4, wasm_v128_load(src + 4));
+    } else {
+      for (int j = 0; j < PANEL; j++) panel[j] = j < cols ? src[j] : 0.0f;
+    }
+  }
+}
+
+/* scratch: K x PANEL floats per thread. */
+void EXPORT(conv_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
+  const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
+  const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w, pointwise = is_pointwise(g);
+  const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
+  for (int n = n0; n < n1; n++) {
+    for (int grp = 0; grp < G; grp++) {
+      const float *x = in + ((long)n * g->in_c + (long)grp * Cg) * plane;
+      const float *wg = w + (long)grp * Mg * K;
+      const float *bg = bias ? bias + grp * Mg : 0;
+      float *y = out + ((long)n * g->out_c + (long)grp * Mg) * P;
+      for (int p0 = 0; p0 < P; p0 += PANEL) {
+        const int cols = P - p0 < PANEL ? P - p0 : PANEL;
+        if (pointwise) pointwise_panel(scratch, x, K, P, p0);
+        else im2col_panel(scratch, x, Cg, g, p0);
+        int m = 0;
+        for (; m + 4 <= Mg; m += 4) tile_4x8(y + (long)m * P + p0, P, wg + (long)m * K, K, scratch, bg ? bg + m : 0, lo, hi, cols);
+        for (; m < Mg; m++) tile_1x8(y + (long)m * P + p0, wg + (long)m * K, K, scratch, bg ? bg + m : 0, lo, hi, cols);
+      }
+    }
+  }
+}
