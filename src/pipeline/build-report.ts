@@ -1,10 +1,16 @@
 /**
  * Assembles report.json (src/report/compress-report.ts) from what the pipeline produced: the
  * canonical graph (parameters and MACs per layer, as `inspect` counts them), the QModel (bits,
- * bytes, qparams), the fidelity measurements and the arena size of the memory plan.
+ * bytes, qparams), the fidelity measurements, the memory plan, the predicted cost on the target
+ * and the budget verdicts.
  */
 import { basename } from 'node:path';
 import { summarizeModel } from '../analysis/inspect-model.js';
+import type { ArenaPlan } from '../codegen/plan-arena.js';
+import type { ModelCost } from '../cost/model-cost.js';
+import { costTotals, ioBytes, memoryReport, targetReport, withCost } from '../report/cost-report.js';
+import type { ResolvedTarget } from '../targets/target.js';
+import { checkBudgets, type Budgets } from './budgets.js';
 import type { Graph } from '../ir/graph.js';
 import type { QModel, QTensor } from '../quant/qmodel.js';
 import { layerReport, REPORT_SCHEMA, tensorReport, totalsOf, type CompressReport } from '../report/compress-report.js';
@@ -25,6 +31,11 @@ export interface ReportInputs {
   evalInputs: string;
   evalSamples: number;
   arenaBytes: number;
+  /** The arena plan the C was emitted with (for the memory timeline). */
+  plan: ArenaPlan;
+  target: ResolvedTarget;
+  cost: ModelCost;
+  budgets: Budgets;
   files: string[];
 }
 
@@ -37,6 +48,9 @@ export function buildReport(r: ReportInputs): CompressReport {
     return layerReport(layer, r.model, { params: s?.params ?? 0, macs: s?.macs ?? 0, sqnrDb: sqnr ?? null });
   });
   const tensor = (name: string) => tensorReport(r.model.tensors.get(name) as QTensor);
+  const inputs = r.model.inputs.map(tensor);
+  const outputs = r.model.outputs.map(tensor);
+  const totals = costTotals(totalsOf(layers, r.arenaBytes), r.cost, ioBytes(inputs, outputs));
   return {
     schema: REPORT_SCHEMA,
     edgec_version: VERSION,
@@ -51,10 +65,13 @@ export function buildReport(r: ReportInputs): CompressReport {
       calibration: r.model.calibration,
     },
     bit_policy: { rule: r.policy.rule, weight_bits: r.policy.weightBits, eight_bit_layers: r.policy.eightBitLayers },
-    inputs: r.model.inputs.map(tensor),
-    outputs: r.model.outputs.map(tensor),
-    layers,
-    totals: totalsOf(layers, r.arenaBytes),
+    target: targetReport(r.target),
+    inputs,
+    outputs,
+    layers: withCost(layers, r.cost),
+    totals,
+    memory: memoryReport(r.plan),
+    budgets: checkBudgets(totals, r.budgets, r.target),
     accuracy: {
       eval_inputs: r.evalInputs,
       samples: r.evalSamples,

@@ -17,6 +17,10 @@ import type { Graph } from '../ir/graph.js';
 import { loadModel, parseInputShapes } from '../onnx/load-model.js';
 import { encodeModel } from '../onnx/write-model.js';
 import { canonicalize } from '../passes/index.js';
+import { planArena } from '../codegen/plan-arena.js';
+import { estimateModelCost } from '../cost/estimate-model.js';
+import { renderReportHtml, HTML_REPORT_FILE } from '../report/html/render-report-html.js';
+import { resolveTarget } from '../targets/load-targets.js';
 import { exportQdq } from '../quant/export-qdq.js';
 import type { CompressReport } from '../report/compress-report.js';
 import { chooseBits } from './bit-policy.js';
@@ -51,6 +55,8 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
     reportProgress(options, { stage: what });
     await yieldToEventLoop(options); // let a spinner draw and an abort land
   };
+  // The target first: a bad --target/--clock/--vdd fails before any work.
+  const target = resolveTarget(options.target, { clockMhz: options.clockMhz, vdd: options.vdd });
   await stage('loading and canonicalising the model');
   const graph = loadCanonical(modelPath, options.inputShape);
   const stem = basename(modelPath, extname(modelPath));
@@ -69,6 +75,9 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   const c = emitSources(quantized, options.name);
   const name = c.name;
   const model = { ...quantized, name };
+  await stage(`predicting the cost on ${target.id}`);
+  const plan = planArena(model); // the plan emitC used (deterministic), for the memory timeline
+  const cost = estimateModelCost(model, target, { arenaBytes: c.arenaBytes });
 
   await stage('writing ONNX');
   const names = verifyFiles(name);
@@ -90,9 +99,14 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
     evalInputs,
     evalSamples: evalFeeds.length,
     arenaBytes: c.arenaBytes,
-    files: [...files.map((f) => f.path), REPORT_FILE],
+    plan,
+    target,
+    cost,
+    budgets: options.budgets,
+    files: [...files.map((f) => f.path), REPORT_FILE, HTML_REPORT_FILE],
   });
   files.push({ path: REPORT_FILE, contents: `${JSON.stringify(report, null, 2)}\n` });
+  files.push({ path: HTML_REPORT_FILE, contents: renderReportHtml(report) });
   return { name, report, files };
 }
 

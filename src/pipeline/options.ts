@@ -6,6 +6,8 @@
 import { checkCName } from '../codegen/c-identifier.js';
 import { UsageError } from '../errors.js';
 import type { ProgressCallback } from './progress.js';
+import { DEFAULT_TARGET } from '../targets/load-targets.js';
+import { validateBudgets, type Budgets } from './budgets.js';
 
 export const BITS_PRESETS = ['w8a8', 'w4a8', 'w2a8', 'w8a16'] as const;
 export type BitsPreset = (typeof BITS_PRESETS)[number];
@@ -50,6 +52,12 @@ export interface CompressOptions {
   inputShape?: string[];
   /** Quantize the first and last weighted layers at --bits too (default: they stay 8-bit). */
   uniformBits?: boolean;
+  /** The target the cost is predicted for (targets/<id>.json; default stm32l4r5), its clock (MHz) and supply (V). */
+  target?: string;
+  clockMhz?: number;
+  vdd?: number;
+  /** --max-flash / --max-ram / --max-latency / --max-energy (src/pipeline/budgets.ts). */
+  budgets?: Budgets;
   /** Called as each stage starts, and every step of long loops (the CLI shows it in a spinner on a terminal). */
   onProgress?: ProgressCallback;
   /** Cancels the run at the next progress report; no output directory is written. */
@@ -97,8 +105,10 @@ export function checkName(value: string): string {
 }
 
 /** The defaults, and the checks that involve more than one flag. */
-export function resolveCompressOptions(options: CompressOptions): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal'>> &
-  Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal'> {
+export function resolveCompressOptions(
+  options: CompressOptions,
+): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'>> &
+  Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'> {
   const bits = options.bits ?? 'w8a8';
   parseBits(bits);
   if (options.observer !== undefined) parseObserver(options.observer);
@@ -119,6 +129,8 @@ export function resolveCompressOptions(options: CompressOptions): Required<Omit<
     inputRange,
     inputShape: options.inputShape ?? [],
     uniformBits: options.uniformBits ?? false,
+    target: options.target ?? DEFAULT_TARGET,
+    budgets: validateBudgets(options.budgets ?? {}),
   };
 }
 

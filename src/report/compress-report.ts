@@ -1,6 +1,8 @@
 /**
- * `report.json`, the result object of `edgec compress` (schema "edgec.report/1", documented in
- * README "report.json"). The terminal summary and `--json` are views of this one object. It holds
+ * `report.json`, the result object of `edgec compress` (schema "edgec.report/2", documented in
+ * README "report.json"). The terminal summary, `--json` and report.html are views of this one
+ * object; the cost on the target (cycles, latency, energy, flash, RAM) and the budget verdicts
+ * come from src/cost and src/pipeline/budgets.ts (see cost-report.ts). It holds
  * nothing that varies between runs of the same command (no timestamps, no absolute paths), so the
  * output directory is byte-identical on a rerun.
  *
@@ -9,9 +11,12 @@
  * inputs, x the fp32 value and x_q the dequantized integer-reference value of the same tensor,
  * rounded to 0.01 dB, and null when the quantization error is exactly zero (or the signal is).
  */
+import type { CostKind } from '../cost/model-cost.js';
+import type { BudgetsReport } from '../pipeline/budgets.js';
 import type { QLayer, QModel, QTensor } from '../quant/qmodel.js';
+import type { CostTotalsReport, MemoryReport, TargetReport } from './cost-report.js';
 
-export const REPORT_SCHEMA = 'edgec.report/1';
+export const REPORT_SCHEMA = 'edgec.report/2';
 
 export interface LayerReport {
   name: string;
@@ -30,6 +35,18 @@ export interface LayerReport {
   /** Bytes of the layer's outputs as activations. */
   output_bytes: number;
   sqnr_db: number | null;
+}
+
+/** A layer with its predicted cost on the target (src/cost/model-cost.ts LayerCost). */
+export interface LayerCostReport extends LayerReport {
+  kind: CostKind;
+  cycles: number;
+  latency_ms: number;
+  energy_uj: number;
+  /** Constant bytes in flash (= const_bytes; the kernels' code is counted once, in the totals). */
+  flash_bytes: number;
+  /** Scratch bytes of the layer's kernel, planned inside the arena. */
+  scratch_bytes: number;
 }
 
 export interface TensorReport {
@@ -59,10 +76,15 @@ export interface CompressReport {
   };
   /** Which layers got which weight width, and why. */
   bit_policy: { rule: 'first-last-8bit' | 'uniform'; weight_bits: number; eight_bit_layers: string[] };
+  /** The target the cost is predicted for, with --clock / --vdd applied. */
+  target: TargetReport;
   inputs: TensorReport[];
   outputs: TensorReport[];
-  layers: LayerReport[];
-  totals: { layers: number; params: number; weights_bytes: number; const_bytes: number; arena_bytes: number; macs: number };
+  layers: LayerCostReport[];
+  totals: CostTotalsReport;
+  /** The static arena: which buffer holds which bytes while which layer runs. */
+  memory: MemoryReport;
+  budgets: BudgetsReport;
   /** Fidelity of the graph outputs against fp32 on the evaluation inputs. */
   accuracy: { eval_inputs: string; samples: number; output_sqnr_db: number | null; max_abs_error: number };
   /** Every file in the output directory, sorted. */
@@ -115,7 +137,17 @@ export function layerReport(layer: QLayer, model: QModel, m: LayerMeasures): Lay
   };
 }
 
-export function totalsOf(layers: LayerReport[], arenaBytes: number): CompressReport['totals'] {
+/** The size totals every report has; cost-report.ts adds the cost on the target. */
+export interface SizeTotals {
+  layers: number;
+  params: number;
+  weights_bytes: number;
+  const_bytes: number;
+  arena_bytes: number;
+  macs: number;
+}
+
+export function totalsOf(layers: LayerReport[], arenaBytes: number): SizeTotals {
   const sum = (f: (l: LayerReport) => number) => layers.reduce((s, l) => s + f(l), 0);
   return {
     layers: layers.length,

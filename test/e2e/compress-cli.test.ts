@@ -40,7 +40,7 @@ describe('edgec compress', () => {
     const files = readdirSync(dir).sort();
     for (const f of ['conv_net.c', 'conv_net.h', 'conv_net.qdq.onnx', 'conv_net.fp32.onnx', 'conv_net.qmodel.json', 'report.json']) expect(files).toContain(f);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(report.schema).toBe('edgec.report/1');
+    expect(report.schema).toBe('edgec.report/2');
     expect(report.name).toBe('conv_net');
     expect(report.files).toEqual(files);
     expect(r.stdout).toMatch(/conv1/);

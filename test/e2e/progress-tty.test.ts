@@ -38,7 +38,7 @@ describe.skipIf(!HAVE_SCRIPT)(`compress progress on a terminal${HAVE_SCRIPT ? ''
     const r = onTerminal(100, ['compress', 'net.onnx', '-o', 'b', '--json']);
     expect(r.code).toBe(0);
     expect(r.screen).not.toMatch(/\u001b/);
-    expect(JSON.parse(r.screen.replace(/\r/g, '')).schema).toBe('edgec.report/1');
+    expect(JSON.parse(r.screen.replace(/\r/g, '')).schema).toBe('edgec.report/2');
   });
 
   it('a terminal of width 0 gets no spinner and the command finishes', () => {

@@ -1,11 +1,14 @@
 /**
  * `edgec compress model.onnx`: quantize, emit C, write the output directory (atomically). Flags
  * are parsed by src/pipeline/options.ts (each bad value a one-line UsageError naming the flag);
- * progress shows in a spinner on stderr only when stderr is a terminal and --json is off.
+ * progress shows in a spinner on stderr only when stderr is a terminal and --json and --quiet are
+ * off. A missed budget still prints the report (text or --json), then fails with exit 5.
  */
 import type { Command } from 'commander';
 import { checkName, parseBits, parseGroupSize, parseInputRange, parseObserver, type CompressOptions } from '../../pipeline/options.js';
 import { makeChalk, printJson, printText } from '../output.js';
+import { parseByteSize, parseDuration, parseEnergy, type Budgets } from '../../pipeline/budgets.js';
+import { parseClock, parseTarget, parseVdd } from '../../targets/parse-flags.js';
 import { describeProgress } from '../../pipeline/progress.js';
 
 interface CompressFlags {
@@ -18,7 +21,15 @@ interface CompressFlags {
   observer?: string;
   inputShape: string[];
   uniformBits?: boolean;
+  target?: string;
+  clock?: string;
+  vdd?: string;
+  maxFlash?: string;
+  maxRam?: string;
+  maxLatency?: string;
+  maxEnergy?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerCompress(program: Command): void {
@@ -40,11 +51,19 @@ export function registerCompress(program: Command): void {
       [] as string[],
     )
     .option('--uniform-bits', 'with w4a8/w2a8, quantize the first and last weighted layers at that width too (default: 8-bit)')
+    .option('--target <id>', 'predict latency, energy, flash and RAM on this target (default stm32l4r5; see edgec targets)')
+    .option('--clock <MHz>', "the target's clock, e.g. 80 or 80MHz (default: the target's)")
+    .option('--vdd <V>', "the target's supply voltage, e.g. 1.8 or 1.8V (default: the target's)")
+    .option('--max-flash <size>', 'fail (exit 5) if flash exceeds this, e.g. 256k, 256KiB, 1.5M, 262144 (k = 1024)')
+    .option('--max-ram <size>', 'fail (exit 5) if RAM (arena + I/O buffers) exceeds this, e.g. 64k')
+    .option('--max-latency <time>', 'fail (exit 5) if the predicted latency exceeds this, e.g. 50ms, 0.05s, 500us')
+    .option('--max-energy <energy>', 'fail (exit 5) if the predicted energy per inference exceeds this, e.g. 2mJ, 500uJ')
     .option('--json', 'print report.json on stdout instead of the summary')
+    .option('-q, --quiet', 'print nothing but errors (with --json, the JSON still goes to stdout)')
     .action(async (model: string, flags: CompressFlags) => {
       const options = optionsFromFlags(flags);
       // Loaded here, not at the top: `edgec --help` must not pay for the pipeline (bench/startup.ts).
-      const [{ default: ora }, { compress }, { renderCompress }] = await Promise.all([
+      const [{ default: ora }, { compress, BudgetExceededError }, { renderCompress }] = await Promise.all([
         import('ora'),
         import('../../api/compress.js'),
         import('../../report/compress-text.js'),
@@ -52,19 +71,24 @@ export function registerCompress(program: Command): void {
       // isSilent off a terminal: ora would otherwise still print each stage as a line into logs.
       // A pseudo-terminal of width 0 (some CI runners) counts as no terminal: ora divides by the
       // width to know how many lines to clear, and loops forever on 0.
-      const onTerminal = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !flags.json;
+      const onTerminal = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !flags.json && !flags.quiet;
       const spinner = ora({ stream: process.stderr, isEnabled: onTerminal, isSilent: !onTerminal });
       spinner.start('loading model');
       options.onProgress = (event) => {
         spinner.text = describeProgress(event);
       };
+      const show = (result: { report: Parameters<typeof renderCompress>[0]; dir: string }) => {
+        if (flags.json) printJson(result.report);
+        else if (!flags.quiet) printText(renderCompress(result.report, result.dir, makeChalk()));
+      };
       try {
         const result = await compress(model, options);
         spinner.stop();
-        if (flags.json) printJson(result.report);
-        else printText(renderCompress(result.report, result.dir, makeChalk()));
+        show(result);
       } catch (e) {
         spinner.stop();
+        // The directory was written and the report explains the miss: show it, then fail.
+        if (e instanceof BudgetExceededError) show(e.result);
         throw e;
       }
     });
@@ -79,5 +103,14 @@ function optionsFromFlags(flags: CompressFlags): CompressOptions {
   if (flags.inputRange !== undefined) options.inputRange = parseInputRange(flags.inputRange);
   if (flags.calib !== undefined) options.calib = flags.calib;
   if (flags.observer !== undefined) options.observer = parseObserver(flags.observer);
+  if (flags.target !== undefined) options.target = parseTarget(flags.target);
+  if (flags.clock !== undefined) options.clockMhz = parseClock(flags.clock);
+  if (flags.vdd !== undefined) options.vdd = parseVdd(flags.vdd);
+  const budgets: Budgets = {};
+  if (flags.maxFlash !== undefined) budgets.maxFlashBytes = parseByteSize('--max-flash', flags.maxFlash);
+  if (flags.maxRam !== undefined) budgets.maxRamBytes = parseByteSize('--max-ram', flags.maxRam);
+  if (flags.maxLatency !== undefined) budgets.maxLatencyMs = parseDuration('--max-latency', flags.maxLatency);
+  if (flags.maxEnergy !== undefined) budgets.maxEnergyUj = parseEnergy('--max-energy', flags.maxEnergy);
+  options.budgets = budgets;
   return options;
 }
