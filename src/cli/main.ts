@@ -7,6 +7,7 @@ import { EdgecError, ExitCode, UsageError } from '../errors.js';
 import { applyConfig, configSections, withConfigOrigin } from '../config/apply-config.js';
 import { findConfig } from '../config/find-config.js';
 import { registerOps } from './commands/ops.js';
+import { registerTargets } from './commands/targets.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerCompress } from './commands/compress.js';
 import { registerVerify } from './commands/verify.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCompress(program);
   registerVerify(program);
   registerOps(program);
+  registerTargets(program);
   for (const c of program.commands) c.exitOverride();
   // Project config: defaults for the options the command line leaves unset (src/config/).
   program.hook('preAction', (root, action) => {
