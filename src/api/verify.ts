@@ -9,6 +9,8 @@
  *    else an InternalError (exit 70) names the first difference: that is a bug in edgec.
  * 3. The dequantized C outputs are compared with the fp32 model: SQNR, max abs error and, for
  *    outputs with several elements, top-1 agreement.
+ * With `qemu: CORE` step 2 builds for that Cortex-M core and runs in QEMU instead (src/qemu/), and
+ * the result gains the target's figures: sections, instructions per inference, per MAC, per layer.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -26,6 +28,8 @@ import type { QModel } from '../quant/qmodel.js';
 import { quantizeInput, runQModel } from '../quant/run-qmodel.js';
 import { REPORT_SCHEMA, sqnrDb, type CompressReport } from '../report/compress-report.js';
 import { runCompiledC } from '../pipeline/run-compiled.js';
+import type { QemuCore } from '../qemu/boards.js';
+import { verifyInQemu, type QemuReport } from '../qemu/verify-qemu.js';
 
 export const DEFAULT_VERIFY_COUNT = 100;
 export const VERIFY_SEED = 0xc0de;
@@ -35,6 +39,10 @@ export interface VerifyOptions {
   data?: string;
   /** How many inputs (default 100; with --data, the first N, default all). */
   count?: number;
+  /** Build for this core and run in QEMU instead of on the host (src/qemu/). */
+  qemu?: QemuCore;
+  /** Kill QEMU after this many milliseconds (default 120 s). */
+  qemuTimeoutMs?: number;
 }
 
 export interface OutputAgreement {
@@ -56,6 +64,8 @@ export interface VerifyResult {
   bit_exact: true;
   compiler: string;
   outputs: OutputAgreement[];
+  /** With --qemu: sizes, instruction counts and per-layer counts beside the cost model. */
+  qemu?: QemuReport;
 }
 
 export interface Verification {
@@ -67,6 +77,13 @@ export interface Verification {
 export function parseCount(value: string): number {
   if (!/^[1-9]\d{0,6}$/.test(value.trim())) throw new UsageError(`--count "${value}": expected a positive integer`);
   return Number(value);
+}
+
+/** "--qemu-timeout 30" -> 30000 ms. */
+export function parseSeconds(value: string, flag: string): number {
+  const s = Number(value.trim());
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(s > 0) || s > 86_400) throw new UsageError(`${flag} "${value}": expected a number of seconds (0 < s <= 86400)`);
+  return Math.round(s * 1000);
 }
 
 export function readReport(dir: string): CompressReport {
@@ -101,7 +118,15 @@ export function verify(dir: string, options: VerifyOptions = {}): Verification {
   }
 
   const ints = feeds.map((feed) => model.inputs.map((name) => quantizeInput(model, feed.get(name)!, name)));
-  const compiled = runCompiledC(dir, report.name, model, ints);
+  let qemu: QemuReport | undefined;
+  let compiled: { compiler: string; outputs: IntTensorData[][] };
+  if (options.qemu !== undefined) {
+    const run = verifyInQemu(dir, report.name, model, ints, options.qemu, options.qemuTimeoutMs !== undefined ? { timeoutMs: options.qemuTimeoutMs } : {});
+    qemu = run.report;
+    compiled = { compiler: `${run.report.compiler} (${run.report.core}, run in QEMU ${run.report.machine})`, outputs: run.outputs };
+  } else {
+    compiled = runCompiledC(dir, report.name, model, ints);
+  }
   ints.forEach((x, k) => compareBitExact(model, k, compiled.outputs[k]!, runQModel(model, x)));
 
   const outputs = compiled.outputs.map((outs) => outs.map((o, j) => dequantize(o, model.tensors.get(model.outputs[j]!)!)));
@@ -119,6 +144,7 @@ export function verify(dir: string, options: VerifyOptions = {}): Verification {
       bit_exact: true,
       compiler: compiled.compiler,
       outputs: model.outputs.map((name, j) => agreement(name, fp32.map((f) => f[j]!), outputs.map((o) => o[j]!))),
+      ...(qemu ? { qemu } : {}),
     },
     outputs,
   };

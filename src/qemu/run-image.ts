@@ -39,6 +39,8 @@ export interface QemuRun {
   counts: SampleCounts[];
   /** Instructions per SysTick tick: the resolution of every count. */
   resolution: number;
+  /** The cross compiler the image was built with. */
+  compiler: string;
 }
 
 export interface QemuResult extends QemuRun {
@@ -90,7 +92,7 @@ export function runImage(image: QemuImage, samples: IntData[][], options: QemuRu
   }
   const perTick = instructionsPerTick(image.board);
   const parsed = parseRunOutput(readFileSync(outPath), image.model, image.layers, samples.length, perTick);
-  return { core: image.core, machine: image.board.machine, outputs: parsed.outputs, counts: parsed.counts, resolution: perTick };
+  return { core: image.core, machine: image.board.machine, outputs: parsed.outputs, counts: parsed.counts, resolution: perTick, compiler: image.tools.gcc };
 }
 
 /** Builds `model` for `core`, runs `samples` in QEMU, deletes the build: outputs, counts, sizes. */

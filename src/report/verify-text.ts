@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { VerifyResult } from '../api/verify.js';
 import { formatDb } from './compress-text.js';
 import { renderTable } from './table.js';
+import { renderQemu } from './verify-qemu-text.js';
 
 export function renderVerify(r: VerifyResult, chalk: ChalkInstance): string {
   const rows = r.outputs.map((o) => [
@@ -20,5 +21,6 @@ export function renderVerify(r: VerifyResult, chalk: ChalkInstance): string {
     `${chalk.green('bit-exact')}: the C built with ${r.compiler} matches the integer reference on all ${r.samples} ${r.inputs}`,
     '',
     table,
+    ...(r.qemu ? ['', renderQemu(r.qemu, chalk)] : []),
   ].join('\n');
 }
