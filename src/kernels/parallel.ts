@@ -55,13 +55,22 @@ interface PooledWorker {
 let pool: PooledWorker[] = [];
 let poolFor: WasmKernels | undefined;
 
-/** Threads a kernel call may use: EDGEC_THREADS, or the machine's available parallelism. */
+let threadsFor: { given: string | undefined; count: number } | undefined;
+
+/**
+ * Threads a kernel call may use: EDGEC_THREADS, or the machine's available parallelism. Read on
+ * every kernel call (tests change it), so the parsed value is kept until the variable changes.
+ */
 export function threadCount(): number {
   const given = process.env['EDGEC_THREADS'];
-  if (given === undefined || given === '') return availableParallelism();
-  const n = Number(given);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`EDGEC_THREADS must be an integer from 1 to 256, got "${given}"`);
-  return n;
+  if (threadsFor && threadsFor.given === given) return threadsFor.count;
+  let count = availableParallelism();
+  if (given !== undefined && given !== '') {
+    count = Number(given);
+    if (!Number.isInteger(count) || count < 1 || count > 256) throw new UsageError(`EDGEC_THREADS must be an integer from 1 to 256, got "${given}"`);
+  }
+  threadsFor = { given, count };
+  return count;
 }
 
 function exportNames(kernels: WasmKernels): string[] {

@@ -72,7 +72,8 @@ describe('same-shape Add with its clamp', () => {
 
 describe('conv gradients on the fast paths', () => {
   const shapes: Conv2dShape[] = [
-    { batch: 9, inChannels: 6, inHeight: 11, inWidth: 10, outChannels: 10, outHeight: 11, outWidth: 10, kernelHeight: 3, kernelWidth: 3,
+    // Output rows of whole 8-pixel panels: the forward's shifted path, for the adjoint too.
+    { batch: 9, inChannels: 6, inHeight: 11, inWidth: 16, outChannels: 10, outHeight: 11, outWidth: 16, kernelHeight: 3, kernelWidth: 3,
       strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1, groups: 2 },
     { batch: 7, inChannels: 5, inHeight: 9, inWidth: 13, outChannels: 5, outHeight: 7, outWidth: 11, kernelHeight: 3, kernelWidth: 2,
       strideHeight: 1, strideWidth: 1, dilationHeight: 2, dilationWidth: 1, padTop: 1, padLeft: 0, groups: 5 },

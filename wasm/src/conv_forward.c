@@ -7,6 +7,9 @@
  * over it in 4 x 8 tiles. The full column matrix (9x the input for a 3x3 conv) never goes to
  * memory, and each output tile is written once, already biased and clamped.
  *
+ * Stride-1 convs whose output rows are whole panels skip even that: the image is padded once and
+ * each tap's eight columns are read in place (conv_forward_shifted).
+ *
  * Each output starts at its bias and adds its K products in ascending order of depth, whatever
  * the split of images across threads, so results do not depend on the thread count.
  */
@@ -77,11 +80,106 @@ static void pointwise_panel(float *panel, const float *x, int K, int P, int p0) 
   }
 }
 
-/* scratch: K x PANEL floats per thread. */
+/* The 4 x 8 tile reading its eight columns straight from a padded image: row r at base + off[r]. */
+static void tile_4x8_shifted(float *out, int ldo, const float *w, int K, const float *base, const int *off, const float *bias, v128_t lo, v128_t hi) {
+  v128_t c00 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c01 = c00;
+  v128_t c10 = wasm_f32x4_splat(bias ? bias[1] : 0.0f), c11 = c10;
+  v128_t c20 = wasm_f32x4_splat(bias ? bias[2] : 0.0f), c21 = c20;
+  v128_t c30 = wasm_f32x4_splat(bias ? bias[3] : 0.0f), c31 = c30;
+  const float *w0 = w, *w1 = w + K, *w2 = w1 + K, *w3 = w2 + K;
+  for (int r = 0; r < K; r++) {
+    const float *q = base + off[r];
+    v128_t b0 = wasm_v128_load(q), b1 = wasm_v128_load(q + 4), x;
+    x = wasm_v128_load32_splat(w0 + r); MAC(c00, x, b0); MAC(c01, x, b1);
+    x = wasm_v128_load32_splat(w1 + r); MAC(c10, x, b0); MAC(c11, x, b1);
+    x = wasm_v128_load32_splat(w2 + r); MAC(c20, x, b0); MAC(c21, x, b1);
+    x = wasm_v128_load32_splat(w3 + r); MAC(c30, x, b0); MAC(c31, x, b1);
+  }
+  store_row(out, clamp(c00, lo, hi), clamp(c01, lo, hi), PANEL);
+  store_row(out + ldo, clamp(c10, lo, hi), clamp(c11, lo, hi), PANEL);
+  store_row(out + 2 * ldo, clamp(c20, lo, hi), clamp(c21, lo, hi), PANEL);
+  store_row(out + 3 * ldo, clamp(c30, lo, hi), clamp(c31, lo, hi), PANEL);
+}
+
+static void tile_1x8_shifted(float *out, const float *w, int K, const float *base, const int *off, const float *bias, v128_t lo, v128_t hi) {
+  v128_t c0 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c1 = c0;
+  for (int r = 0; r < K; r++) {
+    const float *q = base + off[r];
+    v128_t x = wasm_v128_load32_splat(w + r);
+    MAC(c0, x, wasm_v128_load(q));
+    MAC(c1, x, wasm_v128_load(q + 4));
+  }
+  store_row(out, clamp(c0, lo, hi), clamp(c1, lo, hi), PANEL);
+}
+
+/*
+ * Whether a conv takes the shifted path: stride 1 and whole panels per output row, so the eight
+ * columns of a panel are eight consecutive floats of one padded input row for every tap.
+ */
+static int shifted_path(const ConvGeom *g) {
+  return g->stride_h == 1 && g->stride_w == 1 && g->out_w % PANEL == 0 && !is_pointwise(g);
+}
+
+/* Copies the Cg planes of x into `padded` (Hp x Wp each), zero where a tap meets the padding. */
+static void pad_image(float *padded, const float *x, int channels, const ConvGeom *g, int Hp, int Wp) {
+  for (int c = 0; c < channels; c++) {
+    const float *plane = x + (long)c * g->in_h * g->in_w;
+    for (int r = 0; r < Hp; r++, padded += Wp) {
+      const int ih = r - g->pad_t;
+      for (int q = 0; q < Wp; q++) {
+        const int iw = q - g->pad_l;
+        padded[q] = ih >= 0 && ih < g->in_h && iw >= 0 && iw < g->in_w ? plane[(long)ih * g->in_w + iw] : 0.0f;
+      }
+    }
+  }
+}
+
+/*
+ * The stride-1 forward without a column matrix at all: the image is padded once, and the tile
+ * kernels read each tap's eight columns at a fixed offset from the panel's first pixel.
+ * scratch: Cg x Hp x Wp floats of padded image, then K int offsets.
+ */
+static void conv_forward_shifted(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
+  const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
+  const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w;
+  const int Hp = g->out_h + (g->k_h - 1) * g->dil_h, Wp = g->out_w + (g->k_w - 1) * g->dil_w;
+  const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
+  float *padded = scratch;
+  int *off = (int *)(scratch + (long)Cg * Hp * Wp);
+  for (int c = 0, r = 0; c < Cg; c++)
+    for (int kh = 0; kh < g->k_h; kh++)
+      for (int kw = 0; kw < g->k_w; kw++) off[r++] = (c * Hp + kh * g->dil_h) * Wp + kw * g->dil_w;
+  for (int n = n0; n < n1; n++) {
+    for (int grp = 0; grp < G; grp++) {
+      pad_image(padded, in + ((long)n * g->in_c + (long)grp * Cg) * plane, Cg, g, Hp, Wp);
+      const float *wg = w + (long)grp * Mg * K;
+      const float *bg = bias ? bias + grp * Mg : 0;
+      float *y = out + ((long)n * g->out_c + (long)grp * Mg) * P;
+      for (int oh = 0; oh < g->out_h; oh++) {
+        for (int ow0 = 0; ow0 < g->out_w; ow0 += PANEL) {
+          const float *base = padded + (long)oh * Wp + ow0;
+          float *yp = y + (long)oh * g->out_w + ow0;
+          int m = 0;
+          for (; m + 4 <= Mg; m += 4) tile_4x8_shifted(yp + (long)m * P, P, wg + (long)m * K, K, base, off, bg ? bg + m : 0, lo, hi);
+          for (; m < Mg; m++) tile_1x8_shifted(yp + (long)m * P, wg + (long)m * K, K, base, off, bg ? bg + m : 0, lo, hi);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * scratch per thread (forwardScratchFloats in src/kernels/wasm/conv-call.ts): on the shifted path
+ * Cg x Hp x Wp floats and K ints, else one K x PANEL panel.
+ */
 void EXPORT(conv_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
   const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w, pointwise = is_pointwise(g);
   const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
+  if (shifted_path(g)) {
+    conv_forward_shifted(out, in, w, bias, g, n0, n1, scratch);
+    return;
+  }
   for (int n = n0; n < n1; n++) {
     for (int grp = 0; grp < G; grp++) {
       const float *x = in + ((long)n * g->in_c + (long)grp * Cg) * plane;

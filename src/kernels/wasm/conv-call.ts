@@ -70,6 +70,18 @@ export function writeGeometry(call: ConvCall, s: Conv2dShape, clamp?: readonly [
   call.arena.write(call.geometry, geometryInts(s, clamp));
 }
 
+/**
+ * Scratch per thread of conv_forward.c: a padded image and K tap offsets on its shifted path
+ * (stride 1, whole panels per output row, not 1x1), else one K x 8 panel of the column matrix.
+ */
+function forwardScratchFloats(s: Conv2dShape, depth: number, pointwise: boolean): number {
+  const shifted = s.strideHeight === 1 && s.strideWidth === 1 && s.outWidth % PANEL === 0 && !pointwise;
+  if (!shifted) return PANEL * depth;
+  const paddedHeight = s.outHeight + (s.kernelHeight - 1) * s.dilationHeight;
+  const paddedWidth = s.outWidth + (s.kernelWidth - 1) * s.dilationWidth;
+  return (s.inChannels / s.groups) * paddedHeight * paddedWidth + depth;
+}
+
 /** out = clamp(conv(input, weight) + bias) on conv_forward / depthwise_forward; false if it does not fit. */
 export function runConvForward(
   out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
@@ -79,8 +91,7 @@ export function runConvForward(
   if (!call) return false;
   const { arena } = call;
   const z = sizes(s);
-  // One K x 8 panel of the column matrix per thread (conv_forward.c); depthwise needs none.
-  const scratchFloats = z.depthwise ? 0 : PANEL * z.depth;
+  const scratchFloats = z.depthwise ? 0 : forwardScratchFloats(s, z.depth, z.pointwise);
   // +4 floats: stride-2 panels read one float past the last tap (im2col.c).
   const pIn = arena.reserve(input.length + 4);
   const pW = arena.reserve(weight.length);
