@@ -101,3 +101,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+await import('./startup.js'); // CLI start-up (issue 9): its own table and target, also `npm run bench:startup`
