@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { ProgressCallback } from './progress.js';
 import { DEFAULT_TARGET } from '../targets/load-targets.js';
 import { validateBudgets, type Budgets } from './budgets.js';
+import { resolveDistillFlags, type DistillFlags } from './distill-options.js';
 
 export const BITS_PRESETS = ['w8a8', 'w4a8', 'w2a8', 'w8a16'] as const;
 export type BitsPreset = (typeof BITS_PRESETS)[number];
@@ -35,7 +36,7 @@ export function bitsSpec(preset: BitsPreset): BitsSpec {
 }
 
 /** Validated compress options (defaults filled in by `resolveCompressOptions`). */
-export interface CompressOptions {
+export interface CompressOptions extends DistillFlags {
   /** Output directory; default `edgec-out/<stem>/` (relative to the working directory). */
   outDir?: string;
   bits?: BitsPreset;
@@ -107,8 +108,9 @@ export function checkName(value: string): string {
 /** The defaults, and the checks that involve more than one flag. */
 export function resolveCompressOptions(
   options: CompressOptions,
-): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'>> &
-  Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'> {
+): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd' | keyof DistillFlags>> &
+  Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'> &
+  ReturnType<typeof resolveDistillFlags> {
   const bits = options.bits ?? 'w8a8';
   parseBits(bits);
   if (options.observer !== undefined) parseObserver(options.observer);
@@ -131,6 +133,7 @@ export function resolveCompressOptions(
     uniformBits: options.uniformBits ?? false,
     target: options.target ?? DEFAULT_TARGET,
     budgets: validateBudgets(options.budgets ?? {}),
+    ...resolveDistillFlags(options),
   };
 }
 

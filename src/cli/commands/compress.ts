@@ -10,6 +10,7 @@ import { makeChalk, printJson, printText } from '../output.js';
 import { parseByteSize, parseDuration, parseEnergy, type Budgets } from '../../pipeline/budgets.js';
 import { parseClock, parseTarget, parseVdd } from '../../targets/parse-flags.js';
 import { describeProgress } from '../../pipeline/progress.js';
+import { parseDistillSteps, parseSeed } from '../../pipeline/distill-options.js';
 
 interface CompressFlags {
   output?: string;
@@ -30,6 +31,11 @@ interface CompressFlags {
   maxEnergy?: string;
   json?: boolean;
   quiet?: boolean;
+  distill: boolean;
+  distillSteps?: string;
+  seed?: string;
+  eval?: string;
+  labels?: string;
 }
 
 export function registerCompress(program: Command): void {
@@ -58,6 +64,11 @@ export function registerCompress(program: Command): void {
     .option('--max-ram <size>', 'fail (exit 5) if RAM (arena + I/O buffers) exceeds this, e.g. 64k')
     .option('--max-latency <time>', 'fail (exit 5) if the predicted latency exceeds this, e.g. 50ms, 0.05s, 500us')
     .option('--max-energy <energy>', 'fail (exit 5) if the predicted energy per inference exceeds this, e.g. 2mJ, 500uJ')
+    .option('--distill-steps <n>', 'steps of quantization-aware distillation (default: 0 at w8, 150 at w4, 400 at w2)')
+    .option('--no-distill', 'skip distillation: post-training quantization only')
+    .option('--seed <n>', 'seed of the synthetic data and of distillation (default 1); the same seed gives the same output')
+    .option('--eval <x.npy>', 'report fp32 and compiled-model accuracy on these inputs (N samples) ...')
+    .option('--labels <y.npy>', '... against these labels: class indices (N,), or target outputs for other models')
     .option('--json', 'print report.json on stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors (with --json, the JSON still goes to stdout)')
     .action(async (model: string, flags: CompressFlags) => {
@@ -112,5 +123,10 @@ function optionsFromFlags(flags: CompressFlags): CompressOptions {
   if (flags.maxLatency !== undefined) budgets.maxLatencyMs = parseDuration('--max-latency', flags.maxLatency);
   if (flags.maxEnergy !== undefined) budgets.maxEnergyUj = parseEnergy('--max-energy', flags.maxEnergy);
   options.budgets = budgets;
+  if (!flags.distill) options.distill = false;
+  if (flags.distillSteps !== undefined) options.distillSteps = parseDistillSteps(flags.distillSteps);
+  if (flags.seed !== undefined) options.seed = parseSeed(flags.seed);
+  if (flags.eval !== undefined) options.eval = flags.eval;
+  if (flags.labels !== undefined) options.labels = flags.labels;
   return options;
 }

@@ -1,0 +1,140 @@
+/**
+ * The quantized student of quantization-aware distillation: the canonical fp32 graph (at the
+ * training batch size) with value transforms that make it compute what the integer pipeline will:
+ *
+ * - each weighted layer's weight is fake-quantized per output channel with a learned step size
+ *   (LSQ, src/train/lsq.ts), started at max|w| / qmax at the width the bit policy gives the layer;
+ * - each activation the quantizer calibrates (graph inputs, outputs of `calibrated` ops) is
+ *   fake-quantized per tensor with a learned step size started at the PTQ model's qparams, zero
+ *   point fixed; outputs of `input`-rule ops (MaxPool, Reshape...) reuse their source's quantizer,
+ *   as the integer model reuses its qparams; `fixed` outputs (Softmax...) use the fixed qparams.
+ *
+ * Rounding is the pipeline's (half away from zero) throughout, so the exported model (export.ts)
+ * starts exactly where the student ends.
+ */
+import { InternalError } from '../../errors.js';
+import type { Graph, Node } from '../../ir/graph.js';
+import { sizeOf, type Tensor } from '../../ir/tensor.js';
+import { opOf } from '../../ops/registry.js';
+import type { BitPolicy } from '../../pipeline/bit-policy.js';
+import type { QModel } from '../../quant/qmodel.js';
+import type { ValueTransform } from '../../train/backprop.js';
+import { activationFakeQuant } from '../../train/fake-quant.js';
+import { lsqActivation, lsqWeights, type LsqQuantizer } from '../../train/lsq.js';
+import { selectParameters, type Parameter } from '../../train/parameters.js';
+
+/** A weighted layer's fake-quantized weight. */
+export interface StudentWeight {
+  node: string;
+  /** The weight initializer's name. */
+  weight: string;
+  /** Gemm's alpha: the integer pipeline quantizes alpha * B, so its scales are alpha * step. */
+  alpha: number;
+  quantizer: LsqQuantizer;
+}
+
+/** A learned activation quantizer, shared by every value quantized with the same qparams. */
+export interface StudentActivation {
+  value: string;
+  type: 'int8' | 'int16';
+  zeroPoint: number;
+  quantizer: LsqQuantizer;
+}
+
+export interface Student {
+  graph: Graph;
+  /** Float weights and biases (copies: the teacher's graph is never changed). */
+  weights: Parameter[];
+  /** LSQ step sizes of weights and activations. */
+  steps: Parameter[];
+  transforms: Map<string, ValueTransform>;
+  weightQuantizers: StudentWeight[];
+  activationQuantizers: StudentActivation[];
+  /** Zero the step-size gradients before a step (activation quantizers accumulate over readers). */
+  zeroStepGrads(): void;
+}
+
+/** The weight input of a weighted node and its output-channel axis, or undefined. */
+export function weightOf(graph: Graph, node: Node): { name: string; axis: number; alpha: number } | undefined {
+  const name = node.inputs[1];
+  const w = name === undefined ? undefined : graph.initializers.get(name);
+  if (name === undefined || !w || w.dtype !== 'float32') return undefined;
+  if (node.op === 'Conv' && w.shape.length >= 3) return { name, axis: 0, alpha: 1 };
+  if (node.op === 'Gemm' && w.shape.length === 2) {
+    const alpha = node.attrs.alpha?.kind === 'float' ? node.attrs.alpha.value : 1;
+    return { name, axis: node.attrs.transB?.kind === 'int' && node.attrs.transB.value !== 0 ? 0 : 1, alpha };
+  }
+  if (node.op === 'MatMul' && w.shape.length === 2) return { name, axis: 1, alpha: 1 };
+  return undefined;
+}
+
+/**
+ * LSQ overwrites its step gradient on each backward; a quantizer shared by several values (an
+ * `input`-rule op's output reuses its source's) must add them up instead.
+ */
+function accumulating(q: LsqQuantizer): ValueTransform {
+  return {
+    forward: (x: Tensor) => q.forward(x),
+    backward(x: Tensor, grad: Tensor) {
+      const before = Float32Array.from(q.parameter.grad);
+      const dx = q.backward(x, grad);
+      for (let k = 0; k < before.length; k++) q.parameter.grad[k]! += before[k]!;
+      return dx;
+    },
+  };
+}
+
+export function buildStudent(graph: Graph, policy: BitPolicy, ptq: QModel): Student {
+  const transforms = new Map<string, ValueTransform>();
+  const weightQuantizers: StudentWeight[] = [];
+  for (const node of graph.nodes) {
+    const bits = policy.perLayer.get(node.name);
+    const w = bits === undefined ? undefined : weightOf(graph, node);
+    if (!w || bits === undefined || transforms.has(w.name)) continue;
+    const quantizer = lsqWeights(w.name, graph.initializers.get(w.name)!, w.axis, bits);
+    transforms.set(w.name, quantizer);
+    weightQuantizers.push({ node: node.name, weight: w.name, alpha: w.alpha, quantizer });
+  }
+
+  const activationQuantizers: StudentActivation[] = [];
+  const shared = new Map<string, ValueTransform>();
+  const learned = (value: string): void => {
+    const t = ptq.tensors.get(value);
+    if (!t) throw new InternalError(`distillation: no qparams for "${value}" in the quantized model`);
+    const perSample = sizeOf(graph.types.get(value)?.shape ?? t.shape) / (graph.inputs[0]?.shape[0] ?? 1);
+    const quantizer = lsqActivation(`${value}.act`, t, perSample);
+    const transform = accumulating(quantizer);
+    shared.set(value, transform);
+    transforms.set(value, transform);
+    activationQuantizers.push({ value, type: t.type, zeroPoint: t.type === 'int16' ? 0 : t.zeroPoint, quantizer });
+  };
+  for (const input of graph.inputs) learned(input.name);
+  for (const node of graph.nodes) {
+    const out = node.outputs.find((o) => o !== '');
+    if (out === undefined) continue;
+    const rule = opOf(node)?.integer?.outputQuant ?? 'calibrated';
+    const source = node.inputs.find((n) => n !== '' && !graph.initializers.has(n));
+    const sourceTransform = source === undefined ? undefined : shared.get(source);
+    if (rule === 'input' && source !== undefined && sourceTransform) {
+      shared.set(out, sourceTransform);
+      transforms.set(out, sourceTransform);
+    } else if (rule === 'fixed' || rule === 'input') {
+      const t = ptq.tensors.get(out);
+      if (t) transforms.set(out, activationFakeQuant(t));
+    } else {
+      learned(out);
+    }
+  }
+
+  const weights = selectParameters(graph);
+  const steps = [...weightQuantizers.map((w) => w.quantizer.parameter), ...activationQuantizers.map((a) => a.quantizer.parameter)];
+  return {
+    graph,
+    weights,
+    steps,
+    transforms,
+    weightQuantizers,
+    activationQuantizers,
+    zeroStepGrads: () => steps.forEach((p) => p.grad.fill(0)),
+  };
+}

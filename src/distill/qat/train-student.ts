@@ -1,0 +1,160 @@
+/**
+ * Quantization-aware distillation: trains the quantized student (student.ts) to match the fp32
+ * teacher (objective.ts) on mini-batches of the given samples (synthetic, or the user's --calib
+ * data), with Adam on weights and step sizes and a cosine learning-rate schedule with a short
+ * warmup, then hands the trained weights and step sizes to export.ts.
+ *
+ * Deterministic: batches are drawn by a seeded shuffle (src/util/random.ts), the teacher runs the
+ * fp32 engine, and the optimisers are plain arithmetic, so the same seed gives the same weights.
+ */
+import { UsageError } from '../../errors.js';
+import { runGraph } from '../../engine/run-graph.js';
+import type { Graph } from '../../ir/graph.js';
+import { makeTensor, sizeOf, type Tensor } from '../../ir/tensor.js';
+import type { BitPolicy } from '../../pipeline/bit-policy.js';
+import type { QModel } from '../../quant/qmodel.js';
+import { withBatch } from '../../train/batch.js';
+import { adam } from '../../train/optimizers.js';
+import { computeGradients } from '../../train/parameters.js';
+import { cosineSchedule } from '../../train/schedule.js';
+import { rng } from '../../util/random.js';
+import { distillationLoss, featureValues, isClassifier, type ObjectiveOptions } from './objective.js';
+import { buildStudent, type Student } from './student.js';
+
+export interface DistillOptions {
+  steps: number;
+  batch: number;
+  seed: number;
+  /** Adam learning rate of the weights. */
+  learningRate?: number;
+  /** Adam learning rate of the log step sizes (a relative change per step). */
+  stepLearningRate?: number;
+  temperature?: number;
+  featureWeight?: number;
+  /**
+   * The fp32 teacher, when not the graph the student starts from (e.g. the student starts from a
+   * bias-corrected copy); same structure and value names.
+   */
+  teacher?: Graph;
+  /** Called after every step. */
+  onProgress?: (p: DistillProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface DistillProgress {
+  step: number;
+  steps: number;
+  /** The output term of the loss (KL or normalised MSE), smoothed over the last steps. */
+  loss: number;
+}
+
+export interface DistillOutcome {
+  student: Student;
+  /** The output loss (KL or normalised MSE) on the first and last few batches. */
+  lossStart: number;
+  lossEnd: number;
+  steps: number;
+  batch: number;
+  objective: Omit<ObjectiveOptions, 'features'> & { features: number };
+}
+
+export const DEFAULT_LEARNING_RATE = 1e-3;
+export const DEFAULT_STEP_LEARNING_RATE = 2e-3;
+export const DEFAULT_TEMPERATURE = 4;
+export const DEFAULT_FEATURE_WEIGHT = 0.5;
+
+/** Trains a student started from `start` (canonical, batch 1) on `samples` (one float array per sample). */
+export function distillStudent(start: Graph, samples: Float32Array[], policy: BitPolicy, ptq: QModel, o: DistillOptions): DistillOutcome {
+  if (samples.length === 0) throw new UsageError('distillation needs at least one sample');
+  const batch = Math.min(o.batch, samples.length);
+  const teacher = o.teacher ?? start;
+  const teacherB = withBatch(teacher, batch);
+  const student = buildStudent(withBatch(start, batch), policy, ptq);
+  const objective: ObjectiveOptions = {
+    classifier: isClassifier(teacher),
+    temperature: o.temperature ?? DEFAULT_TEMPERATURE,
+    featureWeight: o.featureWeight ?? DEFAULT_FEATURE_WEIGHT,
+    features: featureValues(teacher),
+  };
+  const lr = o.learningRate ?? DEFAULT_LEARNING_RATE;
+  const schedule = cosineSchedule({ base: lr, totalSteps: Math.max(o.steps, 2), warmupSteps: Math.min(10, Math.floor(o.steps / 10)), min: lr / 100 });
+  const optimizer = adam(student.weights);
+  const logSteps = student.steps.map((p) => ({ value: makeTensor('float32', p.value.shape, p.value.data.map(Math.log)), grad: new Float32Array(p.grad.length) }));
+  const stepOptimizer = adam(logSteps);
+  const stepLr = o.stepLearningRate ?? DEFAULT_STEP_LEARNING_RATE;
+  const input = teacher.inputs[0]!;
+  const wanted = new Set([teacher.outputs[0]!.name, ...objective.features]);
+  const next = batches(samples.length, batch, o.seed);
+  const losses: number[] = [];
+  for (let step = 0; step < o.steps; step++) {
+    if (o.signal?.aborted) throw new UsageError('distillation interrupted');
+    const x = stackBatch(next(), samples, [batch, ...input.shape.slice(1)]);
+    const feeds = { [input.name]: x };
+    const all = runGraph(teacherB, feeds, { keepAll: true });
+    const target = new Map<string, Tensor>([...wanted].map((v) => [v, all.get(v)!]));
+    student.zeroStepGrads();
+    let outputLoss = 0;
+    computeGradients(
+      student.graph,
+      feeds,
+      student.weights,
+      (values) => {
+        const r = distillationLoss(teacher, values, target, objective);
+        outputLoss = r.output;
+        return r;
+      },
+      { transforms: student.transforms },
+    );
+    optimizer.step(schedule(step));
+    // Step sizes train in log space: Adam's update is then a relative change, the same for a
+    // step of 1e-3 and of 1, and a step can never reach zero or change sign.
+    student.steps.forEach((p, k) => {
+      const log = logSteps[k]!;
+      for (let i = 0; i < p.grad.length; i++) log.grad[i] = p.grad[i]! * p.value.data[i]!;
+    });
+    stepOptimizer.step((stepLr * schedule(step)) / lr);
+    student.steps.forEach((p, k) => p.value.data.set(logSteps[k]!.value.data.map(Math.exp)));
+    losses.push(outputLoss);
+    o.onProgress?.({ step: step + 1, steps: o.steps, loss: mean(losses.slice(-10)) });
+  }
+  const window = Math.max(1, Math.min(10, Math.floor(losses.length / 4)));
+  return {
+    student,
+    lossStart: mean(losses.slice(0, window)),
+    lossEnd: mean(losses.slice(-window)),
+    steps: o.steps,
+    batch,
+    objective: { ...objective, features: objective.features.length },
+  };
+}
+
+/** An endless seeded sequence of batches: a fresh permutation of the samples each epoch. */
+function batches(count: number, batch: number, seed: number): () => number[] {
+  const random = rng(seed);
+  let order: number[] = [];
+  return () => {
+    const out: number[] = [];
+    while (out.length < batch) {
+      if (order.length === 0) {
+        order = Array.from({ length: count }, (_, i) => i);
+        for (let i = count - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
+      }
+      out.push(order.pop()!);
+    }
+    return out;
+  };
+}
+
+function stackBatch(indices: number[], samples: Float32Array[], shape: number[]): Tensor {
+  const per = sizeOf(shape) / indices.length;
+  const data = new Float32Array(per * indices.length);
+  indices.forEach((i, k) => data.set(samples[i]!.subarray(0, per), k * per));
+  return makeTensor('float32', shape, data);
+}
+
+function mean(xs: number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}

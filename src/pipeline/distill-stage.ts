@@ -1,0 +1,110 @@
+/**
+ * The distillation stage of `edgec compress`: after post-training quantization, when some layer
+ * is below 8 bits, the quantized student (distill/qat/) is trained against the fp32 teacher on
+ * the calibration samples (synthetic, or the user's --calib data), then quantized again through
+ * the normal quantizer with the learned step sizes, so the C stays bit-exact with the integer
+ * reference. Its settings and losses go to report.json's `distillation` block (no timings: the
+ * output directory must be byte-identical run after run).
+ *
+ * Default steps: none at 8 bits (PTQ is already within noise of fp32 there), DEFAULT_STEPS at 4
+ * and 2 bits, chosen so `edgec compress resnet8.onnx --bits w4a8` stays within its time budget
+ * on two cores (bench/compress-resnet8.ts) while meeting the accuracy targets; `--distill-steps`
+ * overrides, `--no-distill` turns the stage off.
+ */
+import type { Graph } from '../ir/graph.js';
+import type { QModel } from '../quant/qmodel.js';
+import type { QuantizeOptions } from '../quant/quantize-model.js';
+import { exportStudent } from '../distill/qat/export.js';
+import { distillStudent, DEFAULT_LEARNING_RATE } from '../distill/qat/train-student.js';
+import type { BitPolicy } from './bit-policy.js';
+import type { ResolvedCompressOptions } from './options.js';
+import { reportProgress } from './progress.js';
+import type { Samples } from './samples.js';
+
+/** Default distillation steps by the lowest weight width in the bit policy. */
+export const DEFAULT_STEPS: Record<8 | 4 | 2, number> = { 8: 0, 4: 150, 2: 400 };
+export const DISTILL_BATCH = 32;
+
+export type Overrides = Required<Pick<QuantizeOptions, 'weightScales' | 'activationRanges'>>;
+
+export interface DistillationReport {
+  /** False when skipped; `reason` says why. */
+  ran: boolean;
+  reason: string | null;
+  steps: number;
+  batch: number;
+  seed: number;
+  /** The training samples, in words, and their count. */
+  data: string;
+  samples: number;
+  /** "KL divergence (T = 4)" or "normalised output MSE", plus feature matching. */
+  objective: string;
+  feature_layers: number;
+  learning_rate: number;
+  /** The output term of the loss over the first and the last batches. */
+  loss_start: number | null;
+  loss_end: number | null;
+}
+
+/** Steps to run: --distill-steps, else the default for the policy's lowest width; 0 with --no-distill. */
+export function distillSteps(options: Pick<ResolvedCompressOptions, 'distill' | 'distillSteps'>, policy: BitPolicy): number {
+  if (!options.distill) return 0;
+  if (options.distillSteps !== undefined) return options.distillSteps;
+  const lowest = Math.min(8, ...policy.perLayer.values()) as 8 | 4 | 2;
+  return DEFAULT_STEPS[lowest];
+}
+
+export interface DistillStageInputs {
+  /** The fp32 teacher (the graph whose intermediate values the quantized model's match). */
+  teacher: Graph;
+  /** What the student starts from (the graph PTQ quantized: e.g. bias-corrected). */
+  start: Graph;
+  policy: BitPolicy;
+  ptq: QModel;
+  samples: Samples;
+  data: string;
+  options: ResolvedCompressOptions;
+  /** Quantizes a graph as the pipeline does, with the learned overrides. */
+  requantize: (graph: Graph, overrides: Overrides) => QModel;
+}
+
+export function runDistillation(d: DistillStageInputs): { model: QModel; report: DistillationReport } {
+  const steps = distillSteps(d.options, d.policy);
+  const base = { batch: DISTILL_BATCH, seed: d.options.seed, data: d.data, samples: d.samples.length, learning_rate: DEFAULT_LEARNING_RATE };
+  if (steps === 0 || d.samples.length === 0) {
+    const reason = !d.options.distill ? '--no-distill' : d.samples.length === 0 ? 'no samples to train on' : 'every layer is 8-bit: post-training quantization suffices';
+    return { model: d.ptq, report: { ran: false, reason, steps: 0, ...base, objective: '', feature_layers: 0, loss_start: null, loss_end: null } };
+  }
+  const started = Date.now();
+  const outcome = distillStudent(d.start, d.samples, d.policy, d.ptq, {
+    steps,
+    batch: DISTILL_BATCH,
+    seed: d.options.seed,
+    teacher: d.teacher,
+    onProgress: (p) => {
+      const eta = ((Date.now() - started) / 1000 / p.step) * (p.steps - p.step);
+      reportProgress(d.options, { stage: 'distilling', step: p.step, total: p.steps, metrics: { loss: p.loss, 'ETA s': Math.round(eta) } });
+    },
+    ...(d.options.signal ? { signal: d.options.signal } : {}),
+  });
+  const exported = exportStudent(d.start, outcome.student);
+  const o = outcome.objective;
+  return {
+    model: d.requantize(exported.graph, exported.overrides),
+    report: {
+      ran: true,
+      reason: null,
+      steps,
+      ...base,
+      batch: outcome.batch,
+      objective: `${o.classifier ? `KL divergence (T = ${o.temperature})` : 'normalised output MSE'}${o.features > 0 ? ` + ${o.featureWeight} x feature matching` : ''}`,
+      feature_layers: o.features,
+      loss_start: round(outcome.lossStart),
+      loss_end: round(outcome.lossEnd),
+    },
+  };
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(6));
+}
