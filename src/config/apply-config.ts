@@ -8,7 +8,7 @@
  *   { "compress": { "bits": "w4a8", "inputShape": ["input=1x1x49x10"] }, "verify": { "count": 20 } }
  *
  * Unknown sections or keys and wrong JSON types are UsageErrors (exit 2) naming the key and file.
- * Values of options whose argument is a file or folder (`<file.npy>`, `<dir>`) are paths relative
+ * Values of options whose argument is a file or folder (`<file.npy>`, `<x.npy>`, `<dir>`) are paths relative
  * to the config file's folder, so the config means the same from any working directory.
  */
 import { isAbsolute, resolve } from 'node:path';
@@ -27,6 +27,9 @@ interface ConfigUse {
 }
 
 const uses = new WeakMap<Command, ConfigUse>();
+
+/** An option whose argument names a file or folder: `<dir>`, `<file.npy>`, `<x.npy>`. */
+export const PATH_PLACEHOLDER = /<[^>]*(file|dir|path|\.[a-z0-9]+)>/i;
 
 /** The config keys of a command: attribute name -> option. */
 export function configurableOptions(command: Command): Map<string, Option> {
@@ -97,7 +100,7 @@ function coerce(config: LoadedConfig, where: string, option: Option, value: unkn
     return value;
   }
   const repeatable = option.variadic || Array.isArray(option.defaultValue);
-  const isPath = /<[^>]*(file|dir|path)[^>]*>/.test(flag);
+  const isPath = PATH_PLACEHOLDER.test(flag);
   const scalar = (v: unknown): string => {
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     if (typeof v !== 'string') throw wrong(repeatable ? 'an array of strings' : 'a string or a number');
