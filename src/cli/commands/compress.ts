@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { checkName, parseBits, parseGroupSize, parseInputRange, parseObserver, type CompressOptions } from '../../pipeline/options.js';
-import { makeChalk, printJson, printText } from '../output.js';
+import { makeChalk, printJson, printText, useColor } from '../output.js';
 import { parseByteSize, parseDuration, parseEnergy, type Budgets } from '../../pipeline/budgets.js';
 import { parseClock, parseTarget, parseVdd } from '../../targets/parse-flags.js';
 import { describeProgress } from '../../pipeline/progress.js';
@@ -83,7 +83,8 @@ export function registerCompress(program: Command): void {
       // A pseudo-terminal of width 0 (some CI runners) counts as no terminal: ora divides by the
       // width to know how many lines to clear, and loops forever on 0.
       const onTerminal = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !flags.json && !flags.quiet;
-      const spinner = ora({ stream: process.stderr, isEnabled: onTerminal, isSilent: !onTerminal });
+      // The spinner's own colour obeys NO_COLOR too (ora would draw it cyan regardless).
+      const spinner = ora({ stream: process.stderr, isEnabled: onTerminal, isSilent: !onTerminal, color: useColor(process.stderr) ? 'cyan' : false });
       spinner.start('loading model');
       options.onProgress = (event) => {
         spinner.text = describeProgress(event);
