@@ -41,7 +41,7 @@ export interface VerifyOptions {
   count?: number;
   /** Build for this core and run in QEMU instead of on the host (src/qemu/). */
   qemu?: QemuCore;
-  /** Kill QEMU after this many milliseconds (default 120 s). */
+  /** Kill QEMU after this many milliseconds (default 60 s + 2 s per input). */
   qemuTimeoutMs?: number;
 }
 

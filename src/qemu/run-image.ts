@@ -21,12 +21,14 @@ import { IN_MAGIC, INPUT_FILE, OUTPUT_FILE } from './harness-main.js';
 import type { SectionSizes } from './parse-map.js';
 import { parseRunOutput, type SampleCounts } from './parse-output.js';
 
-export const DEFAULT_QEMU_TIMEOUT_MS = 120_000;
+/** Default time limit: 60 s to boot plus 2 s per input (QEMU runs some 10^8 instructions/s). */
+export const DEFAULT_QEMU_TIMEOUT_MS = 60_000;
+export const DEFAULT_QEMU_TIMEOUT_PER_SAMPLE_MS = 2_000;
 
 const FAULT_NAMES: Record<number, string> = { 2: 'NMI', 3: 'HardFault', 4: 'MemManage', 5: 'BusFault', 6: 'UsageFault', 7: 'SecureFault' };
 
 export interface QemuRunOptions {
-  /** Kill QEMU after this long (default 120 s). */
+  /** Kill QEMU after this long (default 60 s + 2 s per sample). */
   timeoutMs?: number;
 }
 
@@ -67,7 +69,7 @@ function inputFile(image: QemuImage, samples: IntData[][]): Buffer {
 
 /** Runs `samples` (each: one array per graph input) through the image in one QEMU process. */
 export function runImage(image: QemuImage, samples: IntData[][], options: QemuRunOptions = {}): QemuRun {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_QEMU_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_QEMU_TIMEOUT_MS + DEFAULT_QEMU_TIMEOUT_PER_SAMPLE_MS * samples.length;
   const inPath = join(image.dir, INPUT_FILE);
   const outPath = join(image.dir, OUTPUT_FILE);
   writeFileSync(inPath, inputFile(image, samples));

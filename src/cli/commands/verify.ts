@@ -22,7 +22,7 @@ export function registerVerify(program: Command): void {
     .option('--data <file.npy>', 'run on these inputs (N samples of the model input) instead of generated ones')
     .option('--count <n>', 'number of inputs: generated (default 100), or the first n of --data (default all)')
     .option('--qemu <core>', 'build for cortex-m4|cortex-m7|cortex-m33|cortex-m55 and run in QEMU: sizes, instructions per inference and per layer')
-    .option('--qemu-timeout <seconds>', 'kill QEMU after this long (default 120)')
+    .option('--qemu-timeout <seconds>', 'kill QEMU after this long (default 60 + 2 per input)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (dir: string, flags: VerifyFlags) => {
       // Loaded here, not at the top: `edgec --help` must not pay for the pipeline (bench/startup.ts).
