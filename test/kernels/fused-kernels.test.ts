@@ -51,6 +51,36 @@ describe('fused conv forward (WebAssembly)', () => {
   }
 });
 
+describe('conv forward on whole-panel output rows (read in place from a phase-split image)', () => {
+  it('agrees with conv2dReference at strides 1 to 3, dilation, padding past the kernel and groups', () => {
+    // Symmetric pads: in = (out - 1) * stride + span - 2 * pad gives exactly the chosen output.
+    const geometry = (seed: number, stride: number, dilation: number, k: number, pad: number, groups: number): Conv2dShape => {
+      const [outHeight, outWidth] = [3 + seed, 8 * (1 + (seed % 2))];
+      const [kernelHeight, kernelWidth] = [k, k + 1 - (seed % 2)];
+      const span = (taps: number) => (taps - 1) * dilation + 1;
+      return {
+        batch: 3, inChannels: 2 * groups, outChannels: 5 * groups, groups, outHeight, outWidth, kernelHeight, kernelWidth,
+        inHeight: (outHeight - 1) * stride + span(kernelHeight) - 2 * pad, inWidth: (outWidth - 1) * stride + span(kernelWidth) - 2 * pad,
+        strideHeight: stride, strideWidth: stride, dilationHeight: dilation, dilationWidth: dilation, padTop: pad, padLeft: pad,
+      };
+    };
+    const cases = [geometry(0, 1, 1, 3, 1, 1), geometry(1, 2, 1, 3, 1, 2), geometry(2, 3, 2, 2, 2, 1), geometry(3, 2, 1, 1, 0, 1), geometry(4, 1, 2, 3, 3, 3)];
+    for (const [i, s] of cases.entries()) {
+      expect(s.inHeight).toBeGreaterThan(0);
+      expect(s.inWidth).toBeGreaterThan(0);
+      const x = randomArray(s.batch * s.inChannels * s.inHeight * s.inWidth, i);
+      const w = randomArray(s.outChannels * (s.inChannels / s.groups) * s.kernelHeight * s.kernelWidth, i + 1);
+      const b = randomArray(s.outChannels, i + 2);
+      const size = s.batch * s.outChannels * s.outHeight * s.outWidth;
+      const got = new Float32Array(size).fill(NaN);
+      const want = new Float32Array(size);
+      expect(wasmConv2dForward(got, x, w, b, s)).toBe(true);
+      conv2dReference(want, x, w, b, s);
+      expectAgree(got, want);
+    }
+  });
+});
+
 describe('same-shape Add with its clamp', () => {
   it('is bit-identical to the broadcasting Add then applyActivation, NaN, -0 and bounds included', () => {
     const n = 4099;

@@ -7,8 +7,9 @@
  * over it in 4 x 8 tiles. The full column matrix (9x the input for a 3x3 conv) never goes to
  * memory, and each output tile is written once, already biased and clamped.
  *
- * Stride-1 convs whose output rows are whole panels skip even that: the image is padded once and
- * each tap's eight columns are read in place (conv_forward_shifted).
+ * Convs whose output rows are whole panels skip even that: the padded image is split into column
+ * phases once (one phase at stride 1) and each tap's eight columns are read in place
+ * (conv_forward_shifted).
  *
  * Each output starts at its bias and adds its K products in ascending order of depth, whatever
  * the split of images across threads, so results do not depend on the thread count.
@@ -113,51 +114,82 @@ static void tile_1x8_shifted(float *out, const float *w, int K, const float *bas
 }
 
 /*
- * Whether a conv takes the shifted path: stride 1 and whole panels per output row, so the eight
- * columns of a panel are eight consecutive floats of one padded input row for every tap.
+ * Whether a conv takes the shifted path: whole panels per output row (and not 1x1 stride 1,
+ * whose input already is the matrix), so a panel's eight columns are, for every tap, eight
+ * consecutive floats of one row of one phase of the padded image.
  */
 static int shifted_path(const ConvGeom *g) {
-  return g->stride_h == 1 && g->stride_w == 1 && g->out_w % PANEL == 0 && !is_pointwise(g);
+  return g->out_w % PANEL == 0 && !is_pointwise(g);
 }
 
-/* Copies the Cg planes of x into `padded` (Hp x Wp each), zero where a tap meets the padding. */
-static void pad_image(float *padded, const float *x, int channels, const ConvGeom *g, int Hp, int Wp) {
+/*
+ * The padded image split into column phases: plane (c, ph) row r holds padded columns ph,
+ * ph + s, ph + 2s, ... (s = stride_w), zero where they meet the padding. Output column ow of tap
+ * kw reads padded column s*ow + kw*dil_w: phase (kw*dil_w) % s, position ow + (kw*dil_w) / s, so
+ * eight neighbouring outputs read eight consecutive floats whatever the stride.
+ */
+typedef struct {
+  int Hp, Wq;
+} Phases;
+
+static Phases phase_size(const ConvGeom *g) {
+  Phases f;
+  f.Hp = (g->out_h - 1) * g->stride_h + (g->k_h - 1) * g->dil_h + 1;
+  f.Wq = g->out_w + ((g->k_w - 1) * g->dil_w) / g->stride_w;
+  return f;
+}
+
+static void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, Phases f) {
+  const int s = g->stride_w;
   for (int c = 0; c < channels; c++) {
     const float *plane = x + (long)c * g->in_h * g->in_w;
-    for (int r = 0; r < Hp; r++, padded += Wp) {
-      const int ih = r - g->pad_t;
-      for (int q = 0; q < Wp; q++) {
-        const int iw = q - g->pad_l;
-        padded[q] = ih >= 0 && ih < g->in_h && iw >= 0 && iw < g->in_w ? plane[(long)ih * g->in_w + iw] : 0.0f;
+    for (int ph = 0; ph < s; ph++) {
+      for (int r = 0; r < f.Hp; r++, dst += f.Wq) {
+        const int ih = r - g->pad_t;
+        if (ih < 0 || ih >= g->in_h) {
+          for (int q = 0; q < f.Wq; q++) dst[q] = 0.0f;
+          continue;
+        }
+        const float *row = plane + (long)ih * g->in_w;
+        for (int q = 0, iw = ph - g->pad_l; q < f.Wq; q++, iw += s) dst[q] = iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
       }
     }
   }
 }
 
+/* Tap r = (c, kh, kw)'s offset from a panel's base in the phase image. */
+static void tap_offsets(int *off, int channels, const ConvGeom *g, Phases f) {
+  const int s = g->stride_w;
+  for (int c = 0, r = 0; c < channels; c++)
+    for (int kh = 0; kh < g->k_h; kh++)
+      for (int kw = 0; kw < g->k_w; kw++) {
+        const int col = kw * g->dil_w;
+        off[r++] = ((c * s + col % s) * f.Hp + kh * g->dil_h) * f.Wq + col / s;
+      }
+}
+
 /*
- * The stride-1 forward without a column matrix at all: the image is padded once, and the tile
- * kernels read each tap's eight columns at a fixed offset from the panel's first pixel.
- * scratch: Cg x Hp x Wp floats of padded image, then K int offsets.
+ * The forward without a column matrix at all: the image is split into phases once, and the tile
+ * kernels read each tap's eight columns at a fixed offset from the panel's base.
+ * scratch: Cg x stride_w x Hp x Wq floats of phase image, then K int offsets.
  */
 static void conv_forward_shifted(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
   const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w;
-  const int Hp = g->out_h + (g->k_h - 1) * g->dil_h, Wp = g->out_w + (g->k_w - 1) * g->dil_w;
+  const Phases f = phase_size(g);
   const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
-  float *padded = scratch;
-  int *off = (int *)(scratch + (long)Cg * Hp * Wp);
-  for (int c = 0, r = 0; c < Cg; c++)
-    for (int kh = 0; kh < g->k_h; kh++)
-      for (int kw = 0; kw < g->k_w; kw++) off[r++] = (c * Hp + kh * g->dil_h) * Wp + kw * g->dil_w;
+  float *phases = scratch;
+  int *off = (int *)(scratch + (long)Cg * g->stride_w * f.Hp * f.Wq);
+  tap_offsets(off, Cg, g, f);
   for (int n = n0; n < n1; n++) {
     for (int grp = 0; grp < G; grp++) {
-      pad_image(padded, in + ((long)n * g->in_c + (long)grp * Cg) * plane, Cg, g, Hp, Wp);
+      phase_image(phases, in + ((long)n * g->in_c + (long)grp * Cg) * plane, Cg, g, f);
       const float *wg = w + (long)grp * Mg * K;
       const float *bg = bias ? bias + grp * Mg : 0;
       float *y = out + ((long)n * g->out_c + (long)grp * Mg) * P;
       for (int oh = 0; oh < g->out_h; oh++) {
         for (int ow0 = 0; ow0 < g->out_w; ow0 += PANEL) {
-          const float *base = padded + (long)oh * Wp + ow0;
+          const float *base = phases + (long)oh * g->stride_h * f.Wq + ow0;
           float *yp = y + (long)oh * g->out_w + ow0;
           int m = 0;
           for (; m + 4 <= Mg; m += 4) tile_4x8_shifted(yp + (long)m * P, P, wg + (long)m * K, K, base, off, bg ? bg + m : 0, lo, hi);
@@ -170,7 +202,7 @@ static void conv_forward_shifted(float *out, const float *in, const float *w, co
 
 /*
  * scratch per thread (forwardScratchFloats in src/kernels/wasm/conv-call.ts): on the shifted path
- * Cg x Hp x Wp floats and K ints, else one K x PANEL panel.
+ * Cg x stride_w x Hp x Wq floats and K ints, else one K x PANEL panel.
  */
 void EXPORT(conv_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;

@@ -71,15 +71,14 @@ export function writeGeometry(call: ConvCall, s: Conv2dShape, clamp?: readonly [
 }
 
 /**
- * Scratch per thread of conv_forward.c: a padded image and K tap offsets on its shifted path
- * (stride 1, whole panels per output row, not 1x1), else one K x 8 panel of the column matrix.
+ * Scratch per thread of conv_forward.c: its phase image and K tap offsets on the shifted path
+ * (whole 8-pixel panels per output row, not a stride-1 1x1), else one K x 8 column panel.
  */
 function forwardScratchFloats(s: Conv2dShape, depth: number, pointwise: boolean): number {
-  const shifted = s.strideHeight === 1 && s.strideWidth === 1 && s.outWidth % PANEL === 0 && !pointwise;
-  if (!shifted) return PANEL * depth;
-  const paddedHeight = s.outHeight + (s.kernelHeight - 1) * s.dilationHeight;
-  const paddedWidth = s.outWidth + (s.kernelWidth - 1) * s.dilationWidth;
-  return (s.inChannels / s.groups) * paddedHeight * paddedWidth + depth;
+  if (s.outWidth % PANEL !== 0 || pointwise) return PANEL * depth;
+  const rows = (s.outHeight - 1) * s.strideHeight + (s.kernelHeight - 1) * s.dilationHeight + 1;
+  const columns = s.outWidth + Math.floor(((s.kernelWidth - 1) * s.dilationWidth) / s.strideWidth);
+  return (s.inChannels / s.groups) * s.strideWidth * rows * columns + depth;
 }
 
 /** out = clamp(conv(input, weight) + bias) on conv_forward / depthwise_forward; false if it does not fit. */
