@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import type { BitPolicy } from './bit-policy.js';
 import type { Fidelity } from './fidelity.js';
 import type { ResolvedCompressOptions } from './options.js';
+import type { SyntheticDataReport } from './synthetic-stage.js';
 
 export interface ReportInputs {
   modelPath: string;
@@ -36,6 +37,8 @@ export interface ReportInputs {
   target: ResolvedTarget;
   cost: ModelCost;
   budgets: Budgets;
+  /** The data-free stages before quantization (synthetic-stage.ts). */
+  syntheticData?: SyntheticDataReport;
   files: string[];
 }
 
@@ -78,6 +81,7 @@ export function buildReport(r: ReportInputs): CompressReport {
       output_sqnr_db: r.fidelity.outputSqnrDb,
       max_abs_error: r.fidelity.maxAbsError,
     },
+    ...(r.syntheticData ? { synthetic_data: r.syntheticData } : {}),
     files: [...r.files].sort(),
   };
 }

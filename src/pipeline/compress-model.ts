@@ -33,6 +33,7 @@ import { encodeQModel } from './qmodel-file.js';
 import { reportProgress, yieldToEventLoop } from './progress.js';
 import { feedsOf, samplesFromNpy, singleInput, uniformFeeds } from './samples.js';
 import { REPORT_FILE } from './output-dir.js';
+import { prepareForQuantization, synthesizeCalibration, syntheticDataReport } from './synthetic-stage.js';
 
 /** Inputs the per-layer SQNR is measured on (drawn like calibration inputs, another seed). */
 export const EVAL_SAMPLES = 8;
@@ -63,13 +64,20 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   const policy = chooseBits(graph, bitsSpec(options.bits).weightBits, options.uniformBits);
   const calib = options.calib !== undefined ? samplesFromNpy(options.calib, singleInput(graph.inputs, '--calib', modelPath), '--calib') : undefined;
 
+  // No --calib: synthetic data from the model itself (one-input models; others stay uniform).
+  if (!calib && graph.inputs.length === 1) await stage('synthesizing calibration data from the model');
+  const synthetic = calib || graph.inputs.length !== 1 ? undefined : synthesizeCalibration(graph, options.inputRange, CALIBRATION_SEED, options.signal);
+  const calibSamples = calib ?? synthetic?.samples;
+  await stage('equalising layers and correcting biases');
+  const prepared = prepareForQuantization(graph, policy, calibSamples ?? [], options.groupSize ?? 0);
+
   await stage(`calibrating and quantizing (${options.bits})`);
-  const quantized = quantize(graph, options.name ?? stem, options, policy, calib, CALIBRATION_SEED);
+  const quantized = quantize(prepared.corrected, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, synthetic ? `synthetic data (${synthetic.method})` : undefined);
 
   await stage('measuring the quantization error against fp32');
   const evalFeeds = calib ? feedsOf(graph.inputs[0]!, calib.slice(0, EVAL_SAMPLES)) : uniformFeeds(graph.inputs, EVAL_SAMPLES, options.inputRange, EVAL_SEED);
   const evalInputs = calib ? `samples of ${basename(options.calib!)}` : `uniform [${options.inputRange.join(', ')}] inputs`;
-  const fidelity = measureFidelity(graph, quantized, evalFeeds, integerRunner(quantized));
+  const fidelity = measureFidelity(prepared.equalized, quantized, evalFeeds, integerRunner(quantized));
 
   await stage('generating C');
   const c = emitSources(quantized, options.name);
@@ -83,7 +91,7 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   const names = verifyFiles(name);
   const files: OutputFile[] = [
     ...c.files,
-    { path: names.qdq, contents: encodeModel(exportQdq(graph, model)) },
+    { path: names.qdq, contents: encodeModel(exportQdq(prepared.corrected, model)) },
     { path: names.fp32, contents: encodeModel(graph) },
     { path: names.qmodel, contents: encodeQModel(model) },
   ];
@@ -103,6 +111,7 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
     target,
     cost,
     budgets: options.budgets,
+    syntheticData: syntheticDataReport(synthetic, CALIBRATION_SEED, prepared, calibSamples?.length ?? 0, calib ? `calibration on ${basename(options.calib!)}` : 'a multi-input model is calibrated on uniform inputs'),
     files: [...files.map((f) => f.path), REPORT_FILE, HTML_REPORT_FILE],
   });
   files.push({ path: REPORT_FILE, contents: `${JSON.stringify(report, null, 2)}\n` });

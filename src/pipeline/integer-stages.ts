@@ -20,7 +20,8 @@ import type { Samples } from './samples.js';
 /** Random calibration inputs when the user gives none. */
 export const CALIBRATION_SAMPLES = 32;
 
-export function quantize(graph: Graph, modelName: string, options: ResolvedCompressOptions, policy: BitPolicy, calib: Samples | undefined, seed: number): QModel {
+/** `calibName` names calibration samples that are not the --calib file (synthetic data). */
+export function quantize(graph: Graph, modelName: string, options: ResolvedCompressOptions, policy: BitPolicy, calib: Samples | undefined, seed: number, calibName?: string): QModel {
   const weightBits: Record<string, 8 | 4 | 2> = {};
   for (const [node, bits] of policy.perLayer) weightBits[node] = bits;
   const model = quantizeModel(graph, {
@@ -31,7 +32,7 @@ export function quantize(graph: Graph, modelName: string, options: ResolvedCompr
     inputRange: options.inputRange,
     samples: CALIBRATION_SAMPLES,
     seed,
-    ...(calib ? { calibrationData: stack(graph, calib), calibrationDataName: basename(options.calib ?? 'data') } : {}),
+    ...(calib ? { calibrationData: stack(graph, calib), calibrationDataName: calibName ?? basename(options.calib ?? 'data') } : {}),
   });
   return { ...model, name: modelName };
 }

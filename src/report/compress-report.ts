@@ -13,6 +13,7 @@
  */
 import type { CostKind } from '../cost/model-cost.js';
 import type { BudgetsReport } from '../pipeline/budgets.js';
+import type { SyntheticDataReport } from '../pipeline/synthetic-stage.js';
 import type { QLayer, QModel, QTensor } from '../quant/qmodel.js';
 import type { CostTotalsReport, MemoryReport, TargetReport } from './cost-report.js';
 
@@ -87,6 +88,8 @@ export interface CompressReport {
   budgets: BudgetsReport;
   /** Fidelity of the graph outputs against fp32 on the evaluation inputs. */
   accuracy: { eval_inputs: string; samples: number; output_sqnr_db: number | null; max_abs_error: number };
+  /** Synthetic calibration data, cross-layer equalisation and bias correction (pipeline/synthetic-stage.ts). */
+  synthetic_data?: SyntheticDataReport;
   /** Every file in the output directory, sorted. */
   files: string[];
 }
