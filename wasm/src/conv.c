@@ -4,7 +4,8 @@
  * depthwise.c, the forward in conv_forward.c. Scratch sizes per thread are computed by src/kernels/wasm/conv2d-wasm.ts.
  *
  * - conv_backward_input: dx_n = col2im(W^T @ dy_n)
- * - conv_backward_weight: for each chunk c of `chunk` images, dw_part[c] = sum_n (dy_n @ im2col(x_n)^T)^T
+ * - conv_backward_weight: for each chunk c of `chunk` images, dw_part[c] = sum_n (dy_n @ im2col(x_n)^T)^T,
+ *   im2col read in place from the phase image (im2col.c),
  *   and db_part[c] = sum_n sum_p dy_n: partial sums per fixed chunk, added in chunk order by
  *   sum_parts, so the result is the same whatever the number of threads.
  * (A stride-1 conv's input gradient is itself a conv, of dy with the flipped weights: the
@@ -35,34 +36,85 @@ void EXPORT(conv_backward_input)(float *dx, const float *dy, const float *w, con
   }
 }
 
+#define MAC(c, x, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(x, b))
+
+/* Adds (or writes) lanes [0, cols) of (v0, v1) at dst. */
+static inline void put_row(float *dst, v128_t v0, v128_t v1, int cols, int accumulate) {
+  if (cols == PANEL) {
+    if (accumulate) {
+      v0 = wasm_f32x4_add(wasm_v128_load(dst), v0);
+      v1 = wasm_f32x4_add(wasm_v128_load(dst + 4), v1);
+    }
+    wasm_v128_store(dst, v0);
+    wasm_v128_store(dst + 4, v1);
+    return;
+  }
+#define PUT(i, v, l) if (cols > (i)) dst[i] = (accumulate ? dst[i] : 0.0f) + wasm_f32x4_extract_lane(v, l)
+  PUT(0, v0, 0); PUT(1, v0, 1); PUT(2, v0, 2); PUT(3, v0, 3);
+  PUT(4, v1, 0); PUT(5, v1, 1); PUT(6, v1, 2); PUT(7, v1, 3);
+#undef PUT
+}
+
 /*
- * scratch: the column matrix (K x P, unless pointwise: the input is it), then dy_g^T packed into
- * panels of 8 output channels, depth P. dw_parts[c] holds each group's gradient transposed
- * (K x Mg): dW_g^T = im2col(x_n) @ dy_g^T, so the big column matrix is read as it was written
- * and only the small dy_g is repacked; conv_weight_grad_finish transposes the sum back.
+ * dwt[0..rows, 0..cols) (+)= sum over pixels of tap values x dy: rows (1 or 4) taps read in place
+ * from the phase image at off[0..rows), times 8 output channels of dy^T packed (P x 8).
+ */
+static void wgrad_tile(float *dwt, int ldc, const float *phases, const int *off, int rows, const float *bp, const ConvGeom *g,
+                       int Wq, int cols, int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const float *a0 = phases + off[0], *a1 = phases + off[rows > 1 ? 1 : 0];
+  const float *a2 = phases + off[rows > 1 ? 2 : 0], *a3 = phases + off[rows > 1 ? 3 : 0];
+  for (int oh = 0; oh < g->out_h; oh++) {
+    const long row = (long)oh * g->stride_h * Wq;
+    for (int ow = 0; ow < g->out_w; ow++, bp += PANEL) {
+      const long at = row + ow;
+      v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4), x;
+      x = wasm_v128_load32_splat(a0 + at); MAC(c00, x, b0); MAC(c01, x, b1);
+      if (rows == 1) continue;
+      x = wasm_v128_load32_splat(a1 + at); MAC(c10, x, b0); MAC(c11, x, b1);
+      x = wasm_v128_load32_splat(a2 + at); MAC(c20, x, b0); MAC(c21, x, b1);
+      x = wasm_v128_load32_splat(a3 + at); MAC(c30, x, b0); MAC(c31, x, b1);
+    }
+  }
+  put_row(dwt, c00, c01, cols, accumulate);
+  if (rows == 1) return;
+  put_row(dwt + ldc, c10, c11, cols, accumulate);
+  put_row(dwt + 2 * ldc, c20, c21, cols, accumulate);
+  put_row(dwt + 3 * ldc, c30, c31, cols, accumulate);
+}
+
+/*
+ * scratch: the phase image (Cg x stride_w x Hp x Wq), K tap offsets, then dy_g^T packed into
+ * panels of 8 output channels (P deep). dw_parts[c] holds each group's gradient transposed
+ * (K x Mg): dW_g^T = im2col(x_n) @ dy_g^T, the column matrix read in place from the phase image
+ * (never built), each element's sum over pixels in order; conv_weight_grad_finish transposes
+ * the chunks' total back.
  */
 void EXPORT(conv_backward_weight)(float *dw_parts, float *db_parts, const float *dy, const float *in, const ConvGeom *g,
                                   int chunk0, int chunk1, int chunk, float *scratch) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
-  const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w, pointwise = is_pointwise(g);
+  const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w;
   const long wsize = (long)g->out_c * K;
-  float *col = scratch;                                /* K x P, plain */
-  float *packed = col + (pointwise ? 0 : (long)K * P); /* dy_g^T packed: panels over Mg, depth P */
+  const Phases f = phase_size(g);
+  float *phases = scratch;
+  int *off = (int *)(phases + (long)Cg * g->stride_w * f.Hp * f.Wq);
+  float *packed = (float *)(off + ((K + 3) & ~3));
+  tap_offsets(off, Cg, g, f.Hp, f.Wq);
   for (int c = chunk0; c < chunk1; c++) {
     int first = c * chunk, last = first + chunk < g->batch ? first + chunk : g->batch;
     float *dwt = dw_parts + c * wsize;
     for (int n = first; n < last; n++) {
       for (int grp = 0; grp < G; grp++) {
-        const float *x = in + ((long)n * g->in_c + (long)grp * Cg) * plane;
-        const float *dyg = dy + ((long)n * g->out_c + (long)grp * Mg) * P;
-        const float *a = x;
-        if (!pointwise) {
-          im2col_plain(col, x, Cg, g);
-          a = col;
+        phase_image(phases, in + ((long)n * g->in_c + (long)grp * Cg) * plane, Cg, g, f.Hp, f.Wq);
+        pack_cols(packed, dy + ((long)n * g->out_c + (long)grp * Mg) * P, P, P, Mg);
+        float *dg = dwt + (long)grp * Mg * K;
+        for (int m0 = 0; m0 < Mg; m0 += PANEL) {
+          const float *bp = packed + (long)(m0 / PANEL) * P * PANEL;
+          const int cols = Mg - m0 < PANEL ? Mg - m0 : PANEL;
+          int r = 0;
+          for (; r + 4 <= K; r += 4) wgrad_tile(dg + (long)r * Mg + m0, Mg, phases, off + r, 4, bp, g, f.Wq, cols, n > first);
+          for (; r < K; r++) wgrad_tile(dg + (long)r * Mg + m0, Mg, phases, off + r, 1, bp, g, f.Wq, cols, n > first);
         }
-        pack_cols(packed, dyg, P, P, Mg);
-        /* dw_g^T (K x Mg) (+)= col (K x P) @ dy_g^T (P x Mg) */
-        gemm_packed(dwt + (long)grp * Mg * K, Mg, a, P, packed, K, Mg, P, n > first);
       }
       if (db_parts) {
         float *db = db_parts + (long)c * g->out_c;

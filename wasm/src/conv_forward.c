@@ -123,52 +123,6 @@ static int shifted_path(const ConvGeom *g) {
 }
 
 /*
- * The padded image split into column phases: plane (c, ph) row r holds padded columns ph,
- * ph + s, ph + 2s, ... (s = stride_w), zero where they meet the padding. Output column ow of tap
- * kw reads padded column s*ow + kw*dil_w: phase (kw*dil_w) % s, position ow + (kw*dil_w) / s, so
- * eight neighbouring outputs read eight consecutive floats whatever the stride.
- */
-typedef struct {
-  int Hp, Wq;
-} Phases;
-
-static Phases phase_size(const ConvGeom *g) {
-  Phases f;
-  f.Hp = (g->out_h - 1) * g->stride_h + (g->k_h - 1) * g->dil_h + 1;
-  f.Wq = g->out_w + ((g->k_w - 1) * g->dil_w) / g->stride_w;
-  return f;
-}
-
-static void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, Phases f) {
-  const int s = g->stride_w;
-  for (int c = 0; c < channels; c++) {
-    const float *plane = x + (long)c * g->in_h * g->in_w;
-    for (int ph = 0; ph < s; ph++) {
-      for (int r = 0; r < f.Hp; r++, dst += f.Wq) {
-        const int ih = r - g->pad_t;
-        if (ih < 0 || ih >= g->in_h) {
-          for (int q = 0; q < f.Wq; q++) dst[q] = 0.0f;
-          continue;
-        }
-        const float *row = plane + (long)ih * g->in_w;
-        for (int q = 0, iw = ph - g->pad_l; q < f.Wq; q++, iw += s) dst[q] = iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
-      }
-    }
-  }
-}
-
-/* Tap r = (c, kh, kw)'s offset from a panel's base in the phase image. */
-static void tap_offsets(int *off, int channels, const ConvGeom *g, Phases f) {
-  const int s = g->stride_w;
-  for (int c = 0, r = 0; c < channels; c++)
-    for (int kh = 0; kh < g->k_h; kh++)
-      for (int kw = 0; kw < g->k_w; kw++) {
-        const int col = kw * g->dil_w;
-        off[r++] = ((c * s + col % s) * f.Hp + kh * g->dil_h) * f.Wq + col / s;
-      }
-}
-
-/*
  * The forward without a column matrix at all: the image is split into phases once, and the tile
  * kernels read each tap's eight columns at a fixed offset from the panel's base.
  * scratch: Cg x stride_w x Hp x Wq floats of phase image, then K int offsets.
@@ -180,10 +134,10 @@ static void conv_forward_shifted(float *out, const float *in, const float *w, co
   const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
   float *phases = scratch;
   int *off = (int *)(scratch + (long)Cg * g->stride_w * f.Hp * f.Wq);
-  tap_offsets(off, Cg, g, f);
+  tap_offsets(off, Cg, g, f.Hp, f.Wq);
   for (int n = n0; n < n1; n++) {
     for (int grp = 0; grp < G; grp++) {
-      phase_image(phases, in + ((long)n * g->in_c + (long)grp * Cg) * plane, Cg, g, f);
+      phase_image(phases, in + ((long)n * g->in_c + (long)grp * Cg) * plane, Cg, g, f.Hp, f.Wq);
       const float *wg = w + (long)grp * Mg * K;
       const float *bg = bias ? bias + grp * Mg : 0;
       float *y = out + ((long)n * g->out_c + (long)grp * Mg) * P;

@@ -3,6 +3,7 @@
  * column matrix holds the input pixels that kernel tap meets at each output position, zero where
  * the tap falls in the padding. Two layouts: plain (K x P row-major, P = out_h * out_w) and packed
  * straight into the GEMM's panels (see gemm.c), which saves the packing pass in the forward conv.
+ * And the phase image, which lets the kernels read every tap in place instead (phase_image).
  */
 #include "kernels.h"
 
@@ -170,4 +171,39 @@ void EXPORT(col2im_add)(float *in_grad, const float *col, int channels, const Co
       }
     }
   }
+}
+
+/*
+ * The padded image split into column phases: plane (c, ph) row r holds padded columns ph,
+ * ph + s, ph + 2s, ... (s = stride_w), zero where they meet the padding. Output column ow of tap
+ * kw reads padded column s*ow + kw*dil_w: phase (kw*dil_w) % s, position ow + (kw*dil_w) / s, so
+ * eight neighbouring outputs read eight consecutive floats whatever the stride.
+ */
+void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, int Hp, int Wq) {
+  const int s = g->stride_w;
+  for (int c = 0; c < channels; c++) {
+    const float *plane = x + (long)c * g->in_h * g->in_w;
+    for (int ph = 0; ph < s; ph++) {
+      for (int r = 0; r < Hp; r++, dst += Wq) {
+        const int ih = r - g->pad_t;
+        if (ih < 0 || ih >= g->in_h) {
+          for (int q = 0; q < Wq; q++) dst[q] = 0.0f;
+          continue;
+        }
+        const float *row = plane + (long)ih * g->in_w;
+        for (int q = 0, iw = ph - g->pad_l; q < Wq; q++, iw += s) dst[q] = iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
+      }
+    }
+  }
+}
+
+/* Tap r = (c, kh, kw)'s offset from a panel's base in the phase image. */
+void tap_offsets(int *off, int channels, const ConvGeom *g, int Hp, int Wq) {
+  const int s = g->stride_w;
+  for (int c = 0, r = 0; c < channels; c++)
+    for (int kh = 0; kh < g->k_h; kh++)
+      for (int kw = 0; kw < g->k_w; kw++) {
+        const int col = kw * g->dil_w;
+        off[r++] = ((c * s + col % s) * Hp + kh * g->dil_h) * Wq + col / s;
+      }
 }

@@ -48,6 +48,19 @@ void transpose(float *dst, const float *src, int rows, int cols);
 void im2col_plain(float *col, const float *in, int channels, const ConvGeom *g);
 void im2col_packed(float *col, const float *in, int channels, const ConvGeom *g);
 void im2col_panel(float *col, const float *in, int channels, const ConvGeom *g, int p0);
+
+/* The padded image split into stride_w column phases, each Hp x Wq (im2col.c). */
+typedef struct {
+  int Hp, Wq;
+} Phases;
+static inline Phases phase_size(const ConvGeom *g) {
+  Phases f;
+  f.Hp = (g->out_h - 1) * g->stride_h + (g->k_h - 1) * g->dil_h + 1;
+  f.Wq = g->out_w + ((g->k_w - 1) * g->dil_w) / g->stride_w;
+  return f;
+}
+void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, int Hp, int Wq);
+void tap_offsets(int *off, int channels, const ConvGeom *g, int Hp, int Wq);
 void col2im_add(float *in_grad, const float *col, int channels, const ConvGeom *g);
 
 #endif

@@ -76,9 +76,14 @@ export function writeGeometry(call: ConvCall, s: Conv2dShape, clamp?: readonly [
  */
 function forwardScratchFloats(s: Conv2dShape, depth: number, pointwise: boolean): number {
   if (s.outWidth % PANEL !== 0 || pointwise) return PANEL * depth;
+  return phaseImageFloats(s) + depth;
+}
+
+/** Floats of one group's phase image (phase_size in wasm/src/kernels.h): C/g x stride_w x Hp x Wq. */
+export function phaseImageFloats(s: Conv2dShape): number {
   const rows = (s.outHeight - 1) * s.strideHeight + (s.kernelHeight - 1) * s.dilationHeight + 1;
   const columns = s.outWidth + Math.floor(((s.kernelWidth - 1) * s.dilationWidth) / s.strideWidth);
-  return (s.inChannels / s.groups) * s.strideWidth * rows * columns + depth;
+  return (s.inChannels / s.groups) * s.strideWidth * rows * columns;
 }
 
 /** out = clamp(conv(input, weight) + bias) on conv_forward / depthwise_forward; false if it does not fit. */

@@ -11,7 +11,7 @@
  */
 import type { Conv2dShape } from '../conv2d.js';
 import { runShares, splitRange } from '../parallel.js';
-import { beginConvCall, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
+import { beginConvCall, phaseImageFloats, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
 
 /** Images per partial weight gradient: fixed, so the order of float additions is too. */
 export const WEIGHT_GRAD_CHUNK = 4;
@@ -82,10 +82,10 @@ export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, inp
   if (!call) return false;
   const { arena } = call;
   const z = sizes(s);
-  // conv.c: the column matrix (not for 1x1) and dy^T in panels; depthwise.c: one channel's columns.
+  // conv.c: the phase image, K tap offsets (rounded to 4) and dy^T in panels; depthwise.c: one channel's columns.
   const scratchFloats = z.depthwise
     ? s.kernelHeight * s.kernelWidth * z.pixels
-    : (z.pointwise ? 0 : z.depth * z.pixels) + z.padded(z.groupOut) * z.pixels;
+    : phaseImageFloats(s) + Math.ceil(z.depth / 4) * 4 + z.padded(z.groupOut) * z.pixels;
   const chunks = Math.ceil(s.batch / WEIGHT_GRAD_CHUNK);
   const pDy = arena.reserve(dy.length);
   const pIn = arena.reserve(input.length);
