@@ -45,6 +45,14 @@ export function adjointWeights(weight: Float32Array, s: Conv2dShape): Float32Arr
   return out;
 }
 
+/** Scratch of depthwise_backward_weight (depthwise.c): a phase image with a wider row pitch, zeros, dy's grid. */
+function depthwiseWeightScratch(s: Conv2dShape): number {
+  const rows = (s.outHeight - 1) * s.strideHeight + (s.kernelHeight - 1) * s.dilationHeight + 1;
+  const reach = Math.floor(((s.kernelWidth - 1) * s.dilationWidth) / s.strideWidth);
+  const pitch = s.outWidth + 2 * reach;
+  return (s.strideWidth * rows + 1) * pitch + ((s.outHeight - 1) * s.strideHeight + 1) * pitch;
+}
+
 /** dx (N, C, H, W) = the input gradient (overwritten) of conv(x, weight) given dy. */
 export function wasmConv2dBackwardInput(dx: Float32Array, dy: Float32Array, weight: Float32Array, s: Conv2dShape): boolean {
   if (s.strideHeight === 1 && s.strideWidth === 1) {
@@ -84,7 +92,7 @@ export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, inp
   const z = sizes(s);
   // conv.c: the phase image, K tap offsets (rounded to 4) and dy^T in panels; depthwise.c: one channel's columns.
   const scratchFloats = z.depthwise
-    ? s.kernelHeight * s.kernelWidth * z.pixels
+    ? depthwiseWeightScratch(s)
     : phaseImageFloats(s) + Math.ceil(z.depth / 4) * 4 + z.padded(z.groupOut) * z.pixels;
   const chunks = Math.ceil(s.batch / WEIGHT_GRAD_CHUNK);
   const pDy = arena.reserve(dy.length);
