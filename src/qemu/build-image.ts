@@ -104,7 +104,8 @@ function run(command: string, args: string[], cwd: string, what: string): void {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message);
     const line = stderr.split('\n').find((l) => /error|warning|overflow/.test(l)) ?? stderr.split('\n')[0] ?? '';
     // The board's memory is a property of the model's size, not a fault in edgec.
-    if (/region `?\w+'? overflowed|will not fit in region/.test(stderr)) throw new ModelError(`${what}: the model does not fit the board's memory (${line.trim()})`);
+    const overflow = /region `(\w+)' overflowed by (\d+) bytes/.exec(stderr);
+    if (overflow) throw new ModelError(`${what}: the model does not fit the board's memory (${overflow[1]} region overflowed by ${overflow[2]} bytes)`);
     throw new FileError(`${what}: ${line.replace(/^.*?\/edgec-qemu-[^/]+\//, '').trim()}`);
   }
 }

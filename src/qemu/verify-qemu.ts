@@ -53,6 +53,7 @@ export interface QemuReport {
   cost_target: string;
   cost_error: string | null;
   estimated_cycles: number | null;
+  /** Empty when the C has no EDGEC_LAYER_HOOK calls (emitted by an older edgec). */
   layers: QemuLayerReport[];
 }
 
@@ -80,7 +81,9 @@ export function verifyInQemu(dir: string, name: string, model: QModel, inputs: I
   const { cost, error } = costOf(model, board.costTarget);
   const macsOf = (i: number) => cost?.layers[i]?.macs ?? 0;
   const perLayer = (i: number) => Math.round(mean(run.counts.map((c) => c.layers[i] ?? 0)));
-  const layers: QemuLayerReport[] = model.layers.map((layer, i) => ({
+  // C emitted before EDGEC_LAYER_HOOK existed times only the whole call: no per-layer rows.
+  const timed = run.counts.every((c) => c.layers.length === model.layers.length);
+  const layers: QemuLayerReport[] = !timed ? [] : model.layers.map((layer, i) => ({
     index: i,
     name: layer.name,
     op: layer.op,

@@ -30,7 +30,7 @@ export function renderQemu(q: QemuReport, chalk: ChalkInstance): string {
     l.estimated_cycles === null ? '-' : formatCount(l.estimated_cycles),
     ratio(l.instructions, l.estimated_cycles),
   ]);
-  rows.push(['', 'copy in/out', '', '', formatCount(q.boundary_instructions), '-', '-', '-']);
+  if (q.layers.length > 0) rows.push(['', 'copy in/out', '', '', formatCount(q.boundary_instructions), '-', '-', '-']);
   rows.push(['', 'total', '', formatCount(q.macs), formatCount(q.instructions.mean), q.instructions.per_mac?.toFixed(2) ?? '-',
     q.estimated_cycles === null ? '-' : formatCount(q.estimated_cycles), ratio(q.instructions.mean, q.estimated_cycles)]);
   const table = renderTable(
@@ -42,5 +42,6 @@ export function renderQemu(q: QemuReport, chalk: ChalkInstance): string {
     rows,
   );
   const note = q.cost_error ? [chalk.yellow(`no cost-model estimate: ${q.cost_error}`)] : [];
+  if (q.layers.length === 0) note.push(chalk.yellow('no per-layer counts: this C predates EDGEC_LAYER_HOOK (run edgec compress again)'));
   return [...sizes, summary, '', table, ...note].join('\n');
 }

@@ -6,10 +6,10 @@
  * with a clear message, a fault is reported instead of hanging, missing tools name the packages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EdgecError, ExitCode, FileError, InternalError, UsageError } from '../../src/errors.js';
+import { EdgecError, ExitCode, FileError, InternalError, ModelError, UsageError } from '../../src/errors.js';
 import { QEMU_CORES, buildQemuImage, findQemuTools, parseQemuCore, runImage, runInQemu, type QemuImage } from '../../src/qemu/index.js';
 import { HAVE_QEMU_TOOLS, SKIP_NO_QEMU } from './tools-available.js';
-import { faultingModel, hangingModel, loopInstructions, loopModel } from './synthetic.js';
+import { faultingModel, hangingModel, loopInstructions, loopModel, oversizedModel, unhookedModel } from './synthetic.js';
 
 const ITERATIONS = [1000, 20000, 60000];
 
@@ -59,6 +59,22 @@ describe.skipIf(!HAVE_QEMU_TOOLS)(`instruction counts through SysTick${SKIP_NO_Q
     expect(image.modelSizes.text).toBeLessThan(200);
     expect(image.modelSizes.rodata + image.modelSizes.data + image.modelSizes.bss).toBe(0);
     expect(image.imageSizes.text).toBeGreaterThan(image.modelSizes.text + 1000);
+  });
+
+  it('times the whole call of C without layer hooks (no per-layer counts)', () => {
+    const run = runInQemu(unhookedModel(50_000), 'cortex-m7', [[new Int8Array(4)]]);
+    const counts = run.counts[0]!;
+    expect(counts.layers).toEqual([]);
+    const extra = counts.instructions - loopInstructions(50_000);
+    expect(extra).toBeGreaterThanOrEqual(-run.resolution);
+    expect(extra).toBeLessThanOrEqual(100 + run.resolution); // call, the output loop, stamps
+  });
+
+  it('a model too big for the board is a one-line model error (exit 3)', () => {
+    const error = thrown(() => buildQemuImage(oversizedModel(), 'cortex-m4'));
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error.message).toMatch(/linking the mps2-an386 image failed: the model does not fit the board's memory/);
+    expect(error.message).not.toContain('\n');
   });
 
   it('kills a hanging image after the timeout with a clear message (FileError, exit 4)', () => {

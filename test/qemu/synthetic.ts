@@ -51,6 +51,16 @@ export function loopModel(iterations: number[]): EmittedC {
   return model('loops', body);
 }
 
+/** One loop and no EDGEC_LAYER_HOOK at all: C from before the hook existed. */
+export function unhookedModel(iterations: number): EmittedC {
+  return model('unhooked', [`SPIN(${iterations});`]);
+}
+
+/** 5 MB of constants: more than any of the boards' code memory. */
+export function oversizedModel(): EmittedC {
+  return model('oversized', ['static const volatile int8_t big[5 * 1024 * 1024] = { 1 };', 'output0[0] = big[input0[0] & 1023];']);
+}
+
 export function hangingModel(): EmittedC {
   return model('hangs', ['EDGEC_LAYER_HOOK(0);', 'for (;;) { __asm volatile(""); }', 'EDGEC_LAYER_HOOK(1);']);
 }
