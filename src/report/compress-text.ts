@@ -18,7 +18,7 @@ function layerTable(r: CompressReport, chalk: ChalkInstance): string {
   const rows = r.layers.map((l) => [
     l.name,
     l.op,
-    `${l.w_bits === null ? '-' : `w${l.w_bits}`}a${l.a_bits}`,
+    `${l.w_bits === null ? '' : `w${l.w_bits}`}a${l.a_bits}`,
     formatCount(l.macs),
     formatCount(l.cycles),
     formatMs(l.latency_ms),

@@ -20,7 +20,8 @@ h2 { font-size: 16px; margin: 24px 0 8px; border-bottom: 1px solid var(--line); 
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); }
 th { color: var(--dim); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { white-space: nowrap; }
 td.name { max-width: 260px; overflow-wrap: anywhere; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
 details { margin-top: 8px; }
