@@ -181,4 +181,43 @@ void edgec_rescale_block(int32_t outer, int32_t block, int32_t total, int32_t st
 void edgec_softmax_s8(int32_t outer, int32_t length, int32_t inner, const int32_t *exp_table, const int8_t *in,
                       int8_t *out);
 
+/*
+ * Optimised kernels (csrc/edgec_*_dsp.c), chosen at compile time: with the Arm DSP extension
+ * (Cortex-M4/M7/M33/M55: ACLE's __ARM_FEATURE_DSP) the weighted layers the generator marked
+ * eligible run dual 16-bit multiply-accumulates (SXTB16/SMLAD); -DEDGEC_PORTABLE forces the
+ * portable kernels above everywhere (the reference, and the baseline of the speed comparison).
+ * Both compute the same integers: the input offset is folded into the bias at generation time
+ * (padding holds the input zero point, so it contributes nothing), weights of the GEMM kernels
+ * are arranged so that one word unpacks into int16 pairs in input order, int4/int2 weights are
+ * unpacked pre-scaled by 16/64 and the exact sum recovered by an arithmetic shift.
+ */
+#if !defined(EDGEC_PORTABLE) && defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define EDGEC_DSP 1
+#else
+#define EDGEC_DSP 0
+#endif
+
+/* A GEMM-shaped layer for the DSP kernels: out[r][c] = requant(sum_k w[r][k] * col[c][k]). */
+typedef struct {
+    int32_t rows;        /* output channels */
+    int32_t depth;       /* reduction length, before padding to a whole weight word */
+    int32_t w_bits;      /* 8, 4 or 2 */
+    int32_t out_offset, act_min, act_max;
+    const int32_t *w;    /* weight words, row pairs interleaved (src/codegen/dsp-layout.ts) */
+    const int32_t *chan; /* per channel (rows rounded up to even): bias + in_offset * sum(w), multiplier, shift */
+} edgec_gemm_params;
+
+/* 1x1 stride-1 convolution over `plane` pixels; col holds 2 * round4(depth) int16. */
+void edgec_pointwise_conv_dsp(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out,
+                              int16_t *col);
+/* Any other ungrouped convolution through an im2col of two output pixels (same col size). */
+void edgec_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
+                    int8_t *out, int16_t *col);
+/* Fully connected, rows of in_features (= p->depth); the same col size. */
+void edgec_fully_connected_dsp(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out,
+                               int16_t *col);
+/* Depthwise, multiplier 1, k_w 3, stride_w 1, no dilation; p->w unused, w the packed weights. */
+void edgec_depthwise_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point,
+                              const int8_t *in, const int8_t *w, int8_t *out, int8_t *buffer);
+
 #endif /* EDGEC_KERNELS_H */

@@ -34,6 +34,12 @@ export interface CLayerContext {
   packedWeights(label: string, values: Int8Array, bits: number): string;
   /** Declares `static const TYPE id = INIT;` (a kernel's parameter struct); returns the id. */
   constStruct(label: string, type: string, init: string): string;
+  /**
+   * Runs `emit` with every declaration it makes inside `#if condition` ... `#endif` and returns
+   * its statements wrapped the same way (a compile-time kernel variant, e.g. `EDGEC_DSP`).
+   * `counted` false leaves its arrays out of the weight and constant byte totals.
+   */
+  guarded(condition: string, emit: () => string, counted?: boolean): string;
 }
 
 export interface CEmitFacet {

@@ -81,6 +81,14 @@ export function emitLayers(model: QModel, plan: ArenaPlan, arenaMacro: string): 
         declarations.push(`static const ${type} ${prefix}_${label} = ${init};`);
         return `${prefix}_${label}`;
       },
+      guarded: (condition, emit, counted = true) => {
+        const before = [weightBytes, constBytes] as const;
+        declarations.push(`#if ${condition}`);
+        const body = emit().trim();
+        declarations.push(`#endif`);
+        if (!counted) [weightBytes, constBytes] = before;
+        return `#if ${condition}\n${body}\n#endif`;
+      },
     };
     for (const k of facet.kernels) kernels.add(k);
     const comment = `/* layer ${index}: ${cCommentText(layer.op, 24)} ${cCommentText(layer.name)} */`;

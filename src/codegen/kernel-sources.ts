@@ -10,9 +10,11 @@ const CSRC = new URL('../../csrc/', import.meta.url);
 
 /** The shared header every kernel and every emitted model includes. */
 export const KERNEL_HEADER = 'edgec_kernels.h';
+/** The header of the DSP-extension kernels (stems ending in `_dsp`), shipped beside them. */
+export const DSP_HEADER = 'edgec_dsp.h';
 
 /** Every kernel source, by stem (the names ops list in their emitC facet's `kernels`). */
-export const KERNEL_STEMS = ['conv', 'dense', 'pool', 'elementwise', 'layout', 'softmax'] as const;
+export const KERNEL_STEMS = ['conv', 'dense', 'pool', 'elementwise', 'layout', 'softmax', 'gemm_dsp', 'depthwise_dsp'] as const;
 export type KernelStem = (typeof KERNEL_STEMS)[number];
 
 export function kernelFileName(stem: string): string {
@@ -33,6 +35,7 @@ export function kernelSources(stems: Iterable<string>): Map<string, string> {
   for (const stem of [...new Set(stems)].sort()) {
     if (!(KERNEL_STEMS as readonly string[]).includes(stem)) throw new InternalError(`unknown C kernel "${stem}"`);
     files.set(kernelFileName(stem), read(kernelFileName(stem)));
+    if (stem.endsWith('_dsp')) files.set(DSP_HEADER, read(DSP_HEADER));
   }
   return files;
 }

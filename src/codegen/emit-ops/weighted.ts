@@ -5,9 +5,10 @@
  * csrc/edgec_conv.c and csrc/edgec_dense.c, which repeat kernels/int/conv-int.ts.
  */
 import { InternalError } from '../../errors.js';
-import type { QLayer } from '../../quant/qmodel.js';
+import type { QLayer, QTensor } from '../../quant/qmodel.js';
 import type { CEmitFacet, CLayerContext } from '../c-facet.js';
 import { cStructInit } from '../c-format.js';
+import { dspApplies, dspScratchBytes, emitDspCall, type DspKind } from './weighted-dsp.js';
 
 function num(layer: QLayer, name: string): number {
   const v = layer.params?.[name];
@@ -56,43 +57,84 @@ function convPath(layer: QLayer): ConvPath {
   return oneByOne && same && p('group') === 1 && !grouped ? 'pointwise' : 'generic';
 }
 
+/** The DSP kernel the layer may use (`#if EDGEC_DSP`), if any. */
+function convDspKind(layer: QLayer, inputs: readonly QTensor[], outputs: readonly QTensor[]): DspKind | undefined {
+  const path = convPath(layer);
+  const kind = path === 'generic' ? 'conv' : path;
+  return dspApplies(layer, kind, inputs, outputs) ? kind : undefined;
+}
+
+/**
+ * Emits the portable call alone, or, for a layer a DSP kernel can run, both under `#if EDGEC_DSP`
+ * (the DSP arrays are not counted in the byte totals: those describe the portable build).
+ */
+function withDspVariant(ctx: CLayerContext, kind: DspKind | undefined, portable: () => string, window?: () => string): string {
+  if (!kind) return portable();
+  const dsp = ctx.guarded('EDGEC_DSP', () => emitDspCall(ctx, kind, window), false);
+  return `${dsp}\n${ctx.guarded('!EDGEC_DSP', portable)}`;
+}
+
+function windowStruct(ctx: CLayerContext, label: string): string {
+  const { layer } = ctx;
+  const p = (n: string) => num(layer, n);
+  return ctx.constStruct(label, 'edgec_window', cStructInit({
+    in_c: p('inChannels'), in_h: p('inHeight'), in_w: p('inWidth'),
+    out_c: p('outChannels'), out_h: p('outHeight'), out_w: p('outWidth'),
+    k_h: p('kernelHeight'), k_w: p('kernelWidth'), stride_h: p('strideHeight'), stride_w: p('strideWidth'),
+    dil_h: p('dilationHeight'), dil_w: p('dilationWidth'), pad_top: p('padTop'), pad_left: p('padLeft'),
+    pad_bottom: 0, pad_right: 0, groups: p('group'), w_bits: layer.weights!.bits,
+    in_is16: is16(ctx.inputs[0]!), out_is16: is16(ctx.outputs[0]!),
+  }));
+}
+
 export const convEmitC: CEmitFacet = {
-  kernels: ['conv'],
-  scratchBytes(layer) {
-    if (convPath(layer) !== 'generic') return 0;
-    return 2 * (num(layer, 'inChannels') / num(layer, 'group')) * num(layer, 'kernelHeight') * num(layer, 'kernelWidth');
+  kernels: ['conv', 'gemm_dsp', 'depthwise_dsp'],
+  scratchBytes(layer, inputs, outputs) {
+    const kind = convDspKind(layer, inputs, outputs);
+    const dsp = kind ? dspScratchBytes(layer, kind) : 0;
+    if (convPath(layer) !== 'generic') return dsp;
+    return Math.max(dsp, 2 * (num(layer, 'inChannels') / num(layer, 'group')) * num(layer, 'kernelHeight') * num(layer, 'kernelWidth'));
   },
   emit(ctx) {
-    const { layer } = ctx;
-    const p = (n: string) => num(layer, n);
-    const window = ctx.constStruct('geom', 'edgec_window', cStructInit({
-      in_c: p('inChannels'), in_h: p('inHeight'), in_w: p('inWidth'),
-      out_c: p('outChannels'), out_h: p('outHeight'), out_w: p('outWidth'),
-      k_h: p('kernelHeight'), k_w: p('kernelWidth'), stride_h: p('strideHeight'), stride_w: p('strideWidth'),
-      dil_h: p('dilationHeight'), dil_w: p('dilationWidth'), pad_top: p('padTop'), pad_left: p('padLeft'),
-      pad_bottom: 0, pad_right: 0, groups: p('group'), w_bits: layer.weights!.bits,
-      in_is16: is16(ctx.inputs[0]!), out_is16: is16(ctx.outputs[0]!),
-    }));
-    const q = requantParams(ctx);
-    const [w, bias] = weightsAndBias(ctx);
-    const path = convPath(layer);
-    const args = `&${window}, ${q}, ${ctx.input(0)}, ${w}, ${bias}, ${ctx.output(0)}`;
-    if (path === 'generic') return `edgec_conv(${args}, (int16_t *)${ctx.scratch()});`;
-    return `edgec_${path}_conv(${args});`;
+    const kind = convDspKind(ctx.layer, ctx.inputs, ctx.outputs);
+    return withDspVariant(ctx, kind, () => convPortable(ctx), () => windowStruct(ctx, 'geomd'));
   },
 };
 
+function convPortable(ctx: CLayerContext): string {
+  const { layer } = ctx;
+  const window = windowStruct(ctx, 'geom');
+  const q = requantParams(ctx);
+  const [w, bias] = weightsAndBias(ctx);
+  const path = convPath(layer);
+  const args = `&${window}, ${q}, ${ctx.input(0)}, ${w}, ${bias}, ${ctx.output(0)}`;
+  if (path === 'generic') return `edgec_conv(${args}, (int16_t *)${ctx.scratch()});`;
+  return `edgec_${path}_conv(${args});`;
+}
+
+function denseDspKind(layer: QLayer, inputs: readonly QTensor[], outputs: readonly QTensor[]): DspKind | undefined {
+  return dspApplies(layer, 'dense', inputs, outputs) ? 'dense' : undefined;
+}
+
 export const fullyConnectedEmitC: CEmitFacet = {
-  kernels: ['dense'],
+  kernels: ['dense', 'gemm_dsp'],
+  scratchBytes(layer, inputs, outputs) {
+    const kind = denseDspKind(layer, inputs, outputs);
+    return kind ? dspScratchBytes(layer, kind) : 0;
+  },
   emit(ctx) {
-    const { layer } = ctx;
-    const q = requantParams(ctx);
-    const [w, bias] = weightsAndBias(ctx);
-    const dims = [num(layer, 'rows'), num(layer, 'inFeatures'), num(layer, 'outFeatures'), layer.weights!.bits];
-    const types = [is16(ctx.inputs[0]!), is16(ctx.outputs[0]!)];
-    return `edgec_fully_connected(${[...dims, ...types].join(', ')}, ${q}, ${ctx.input(0)}, ${w}, ${bias}, ${ctx.output(0)});`;
+    return withDspVariant(ctx, denseDspKind(ctx.layer, ctx.inputs, ctx.outputs), () => denseCall(ctx));
   },
 };
+
+function denseCall(ctx: CLayerContext): string {
+  const { layer } = ctx;
+  const q = requantParams(ctx);
+  const [w, bias] = weightsAndBias(ctx);
+  const dims = [num(layer, 'rows'), num(layer, 'inFeatures'), num(layer, 'outFeatures'), layer.weights!.bits];
+  const types = [is16(ctx.inputs[0]!), is16(ctx.outputs[0]!)];
+  return `edgec_fully_connected(${[...dims, ...types].join(', ')}, ${q}, ${ctx.input(0)}, ${w}, ${bias}, ${ctx.output(0)});`;
+}
 
 export const channelAffineEmitC: CEmitFacet = {
   kernels: ['dense'],

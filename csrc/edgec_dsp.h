@@ -1,0 +1,80 @@
+/*
+ * Helpers of the DSP-extension kernels (edgec_gemm_dsp.c, edgec_depthwise_dsp.c): ACLE intrinsics,
+ * unaligned pair loads and a requantization bit-exact with edgec_requantize for the parameters the
+ * generator admits (src/codegen/dsp-layout.ts checks them: right shift <= 23, output int8).
+ * Included only where EDGEC_DSP is 1.
+ */
+#ifndef EDGEC_DSP_H
+#define EDGEC_DSP_H
+
+#include <arm_acle.h>
+#include <string.h>
+#include "edgec_kernels.h"
+
+/* Kernel bodies instantiated per weight width must be inlined for the width to be a constant. */
+#if defined(__GNUC__)
+#define EDGEC_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define EDGEC_ALWAYS_INLINE static inline
+#endif
+
+/* Bytes 1 and 3 sign-extended to two int16. GCC and Clang fold the rotation into SXTB16. */
+static inline int32_t edgec_sxtb16_ror8(int32_t x)
+{
+#if defined(__GNUC__)
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return __sxtb16(((uint32_t)x >> 8) | ((uint32_t)x << 24));
+#endif
+}
+
+/* Two consecutive int16 (or four int8) as one word; compiles to one LDR (unaligned is allowed). */
+static inline int32_t edgec_read_word(const void *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline int32_t edgec_pack_pair(int32_t lo, int32_t hi)
+{
+    return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
+}
+
+/*
+ * Per output channel: multiplier, left shift, and the rounding constant of the right shift with
+ * the output offset folded in (out_offset * 2^right + 2^(right - 1)).
+ */
+typedef struct {
+    int32_t mult, left, right, round, negative;
+} edgec_dsp_requant;
+
+static inline edgec_dsp_requant edgec_dsp_channel(const int32_t *chan, int32_t out_offset)
+{
+    edgec_dsp_requant r;
+    const int32_t shift = chan[2];
+    r.mult = chan[1];
+    r.left = shift > 0 ? shift : 0;
+    r.right = shift > 0 ? 0 : -shift;
+    r.round = (int32_t)((uint32_t)out_offset << r.right) + (r.right > 0 ? (1 << (r.right - 1)) : 0);
+    r.negative = r.right > 0 ? 1 : 0;
+    return r;
+}
+
+/*
+ * clamp(divide_by_power_of_two(doubling_high_mult(acc << left, mult), right) + out_offset):
+ * x + 2^(right-1) - (x < 0) shifted right rounds half away from zero; the saturating add and
+ * subtract only ever saturate where the exact result is beyond +-255 (right <= 23), which the
+ * clamp maps to the same bound. mult is never INT32_MIN (multipliers are in [2^30, 2^31)).
+ */
+static inline int32_t edgec_dsp_requantize(int32_t acc, const edgec_dsp_requant *r, int32_t lo, int32_t hi)
+{
+    const int64_t product = (int64_t)(int32_t)((uint32_t)acc << r->left) * r->mult;
+    const int32_t x = (int32_t)((product + ((int64_t)1 << 30)) >> 31);
+    const int32_t y = __qsub(__qadd(x, r->round), (int32_t)((uint32_t)x >> 31) & r->negative) >> r->right;
+    return y < lo ? lo : (y > hi ? hi : y);
+}
+
+#endif /* EDGEC_DSP_H */

@@ -1,0 +1,202 @@
+/*
+ * Convolutions and fully connected layers as a GEMM on the Arm DSP extension: the input of two
+ * output pixels (or rows) is copied into `col` as int16 pairs, then every pair of output channels
+ * runs a 2x2 block (2 channels x 2 pixels, four SMLADs per weight word and column word: the
+ * blocking of CMSIS-NN's arm_nn_mat_mult_kernel_s8_s16). Weights come pre-arranged by the
+ * generator (src/codegen/dsp-layout.ts): per pair of channels, per word of the reduction, one
+ * int32 of channel r then one of channel r + 1; in a word, field j of bytes 0, 2, 1, 3 holds the
+ * values k = 4j + 0..3, so SXTB16 of the word (shifted to field j) gives pairs in input order.
+ * int4/int2 fields are unpacked as 16x/64x their value; the sum is shifted back exactly.
+ * Bit-exact with edgec_conv.c / edgec_dense.c; compiled to nothing without the DSP extension.
+ */
+#include "edgec_kernels.h"
+
+#if EDGEC_DSP
+#include "edgec_dsp.h"
+
+/* The pair of column words k = 2i, 2i + 1 of column c sits at col[4i + 2c]. */
+#define EDGEC_COL_AT(k, c) ((((k) >> 1) << 2) + ((c) << 1) + ((k) & 1))
+
+/* Field j of every byte of w moved to the top bits of bytes 0 and 2 (even) or 1 and 3 (odd). */
+EDGEC_ALWAYS_INLINE int32_t edgec_field(uint32_t w, int32_t bits, int32_t j, int32_t odd)
+{
+    const uint32_t top = bits == 4 ? 0xF0F0F0F0u : 0xC0C0C0C0u;
+    const int32_t up = 8 - bits - bits * j;
+    if (bits == 8) {
+        return odd ? edgec_sxtb16_ror8((int32_t)w) : __sxtb16((int32_t)w);
+    }
+    return __sxtb16((int32_t)((odd ? (w >> (8 - up)) : (w << up)) & top));
+}
+
+/* One 2-channel block over the whole reduction for 1 or 2 columns; bits is a constant after inlining. */
+EDGEC_ALWAYS_INLINE void edgec_block(const int32_t *w, const int16_t *col, int32_t words, int32_t bits,
+                               int32_t two, int32_t acc[4])
+{
+    const int32_t fields = 8 / bits;
+    const int32_t *end = w + 2 * words;
+    int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+    int32_t j;
+    while (w != end) {
+        const uint32_t w0 = (uint32_t)w[0];
+        const uint32_t w1 = (uint32_t)w[1];
+        w += 2;
+        for (j = 0; j < fields; j++) {
+            const int32_t x0 = edgec_read_word(col), x1 = edgec_read_word(col + 4);
+            const int32_t p0 = edgec_field(w0, bits, j, 0), q0 = edgec_field(w0, bits, j, 1);
+            const int32_t p1 = edgec_field(w1, bits, j, 0), q1 = edgec_field(w1, bits, j, 1);
+            a00 = __smlad(p0, x0, a00);
+            a00 = __smlad(q0, x1, a00);
+            a10 = __smlad(p1, x0, a10);
+            a10 = __smlad(q1, x1, a10);
+            if (two) {
+                const int32_t y0 = edgec_read_word(col + 2), y1 = edgec_read_word(col + 6);
+                a01 = __smlad(p0, y0, a01);
+                a01 = __smlad(q0, y1, a01);
+                a11 = __smlad(p1, y0, a11);
+                a11 = __smlad(q1, y1, a11);
+            }
+            col += 8;
+        }
+    }
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+
+EDGEC_ALWAYS_INLINE void edgec_store_out(int8_t *out, int32_t acc, int32_t bits, const int32_t *chan,
+                                         const edgec_dsp_requant *r, const edgec_gemm_params *p)
+{
+    *out = (int8_t)edgec_dsp_requantize((acc >> (8 - bits)) + chan[0], r, p->act_min, p->act_max);
+}
+
+/* Every channel pair over the 1 or 2 columns in col; out[r * row_stride + c * col_stride]. */
+EDGEC_ALWAYS_INLINE void edgec_gemm_bits(const edgec_gemm_params *p, const int16_t *col, int32_t two, int8_t *out,
+                                   int32_t row_stride, int32_t col_stride, int32_t bits)
+{
+    const int32_t per_word = 32 / bits;
+    const int32_t words = (p->depth + per_word - 1) / per_word;
+    const int32_t *w = p->w;
+    const int32_t *chan = p->chan;
+    int32_t r;
+    for (r = 0; r < p->rows; r += 2) {
+        int32_t acc[4];
+        const edgec_dsp_requant r0 = edgec_dsp_channel(chan, p->out_offset);
+        const edgec_dsp_requant r1 = edgec_dsp_channel(chan + 3, p->out_offset);
+        edgec_block(w, col, words, bits, two, acc);
+        w += 2 * words;
+        edgec_store_out(out + r * row_stride, acc[0], bits, chan, &r0, p);
+        if (two) {
+            edgec_store_out(out + r * row_stride + col_stride, acc[1], bits, chan, &r0, p);
+        }
+        if (r + 1 < p->rows) {
+            edgec_store_out(out + (r + 1) * row_stride, acc[2], bits, chan + 3, &r1, p);
+            if (two) {
+                edgec_store_out(out + (r + 1) * row_stride + col_stride, acc[3], bits, chan + 3, &r1, p);
+            }
+        }
+        chan += 6;
+    }
+}
+
+static void edgec_gemm(const edgec_gemm_params *p, const int16_t *col, int32_t two, int8_t *out, int32_t row_stride,
+                       int32_t col_stride)
+{
+    if (p->w_bits == 8) {
+        if (two) {
+            edgec_gemm_bits(p, col, 1, out, row_stride, col_stride, 8);
+        } else {
+            edgec_gemm_bits(p, col, 0, out, row_stride, col_stride, 8);
+        }
+    } else if (p->w_bits == 4) {
+        edgec_gemm_bits(p, col, two, out, row_stride, col_stride, 4);
+    } else {
+        edgec_gemm_bits(p, col, two, out, row_stride, col_stride, 2);
+    }
+}
+
+/* Zeros after the reduction up to a whole weight word (the arranged weights are zero there too). */
+static void edgec_pad_col(int16_t *col, int32_t depth, int32_t bits)
+{
+    const int32_t per_word = 32 / bits;
+    const int32_t padded = (depth + per_word - 1) / per_word * per_word;
+    int32_t k;
+    for (k = depth; k < padded; k++) {
+        col[EDGEC_COL_AT(k, 0)] = 0;
+        col[EDGEC_COL_AT(k, 1)] = 0;
+    }
+}
+
+void edgec_pointwise_conv_dsp(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out, int16_t *col)
+{
+    int32_t px, k;
+    edgec_pad_col(col, p->depth, p->w_bits);
+    for (px = 0; px < plane; px += 2) {
+        const int32_t two = px + 1 < plane;
+        const int8_t *x = in + px;
+        int32_t *pairs = (int32_t *)(void *)col;
+        for (k = 0; k + 1 < p->depth; k += 2, x += 2 * plane, pairs += 2) {
+            pairs[0] = edgec_pack_pair(x[0], x[plane]);
+            pairs[1] = two ? edgec_pack_pair(x[1], x[plane + 1]) : 0;
+        }
+        if (k < p->depth) {
+            col[EDGEC_COL_AT(k, 0)] = x[0];
+            col[EDGEC_COL_AT(k, 1)] = two ? x[1] : 0;
+        }
+        edgec_gemm(p, col, two, out + px, plane, 1);
+    }
+}
+
+/* The patch of output pixel (oy, ox) into column c; taps in the padding read the zero point. */
+static void edgec_im2col(const edgec_window *g, int32_t zero_point, const int8_t *in, int32_t oy, int32_t ox,
+                         int16_t *col, int32_t c)
+{
+    int32_t ic, ky, kx, k = 0;
+    for (ic = 0; ic < g->in_c; ic++) {
+        const int8_t *channel = in + ic * g->in_h * g->in_w;
+        for (ky = 0; ky < g->k_h; ky++) {
+            const int32_t iy = oy * g->stride_h - g->pad_top + ky * g->dil_h;
+            const int32_t row_inside = iy >= 0 && iy < g->in_h;
+            for (kx = 0; kx < g->k_w; kx++, k++) {
+                const int32_t ix = ox * g->stride_w - g->pad_left + kx * g->dil_w;
+                col[EDGEC_COL_AT(k, c)] =
+                    (int16_t)(row_inside && ix >= 0 && ix < g->in_w ? channel[iy * g->in_w + ix] : zero_point);
+            }
+        }
+    }
+}
+
+void edgec_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
+                    int8_t *out, int16_t *col)
+{
+    const int32_t plane = g->out_h * g->out_w;
+    int32_t px;
+    edgec_pad_col(col, p->depth, p->w_bits);
+    for (px = 0; px < plane; px += 2) {
+        const int32_t two = px + 1 < plane;
+        edgec_im2col(g, zero_point, in, px / g->out_w, px % g->out_w, col, 0);
+        if (two) {
+            edgec_im2col(g, zero_point, in, (px + 1) / g->out_w, (px + 1) % g->out_w, col, 1);
+        }
+        edgec_gemm(p, col, two, out + px, plane, 1);
+    }
+}
+
+void edgec_fully_connected_dsp(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out, int16_t *col)
+{
+    int32_t r, k;
+    edgec_pad_col(col, p->depth, p->w_bits);
+    for (r = 0; r < rows; r += 2) {
+        const int32_t two = r + 1 < rows;
+        for (k = 0; k < p->depth; k++) {
+            col[EDGEC_COL_AT(k, 0)] = in[r * p->depth + k];
+            col[EDGEC_COL_AT(k, 1)] = (int16_t)(two ? in[(r + 1) * p->depth + k] : 0);
+        }
+        edgec_gemm(p, col, two, out + r * p->rows, 1, p->rows);
+    }
+}
+
+#else
+/* ISO C wants at least one declaration in a translation unit. */
+typedef int edgec_gemm_dsp_unused;
+#endif

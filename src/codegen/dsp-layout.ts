@@ -1,0 +1,94 @@
+/**
+ * Generation-time data of the DSP-extension kernels (csrc/edgec_gemm_dsp.c,
+ * csrc/edgec_depthwise_dsp.c): weights arranged in the order the kernels read them, the input
+ * offset folded into the bias, and the conditions under which those kernels are bit-exact with
+ * the portable ones. Everything here is integer arithmetic on known values; a layer that fails a
+ * condition keeps the portable kernel on every target.
+ */
+import { InternalError } from '../errors.js';
+import type { QLayer, QTensor } from '../quant/qmodel.js';
+
+export type DspBits = 8 | 4 | 2;
+
+/** Values of one int32 weight word: 4 fields of 8 bits, 8 of 4, 16 of 2. */
+export const valuesPerWord = (bits: DspBits): number => 32 / bits;
+
+/** In a word, value k = 4j + r lives in field j (bits j*b..) of byte BYTE_OF[r]: SXTB16 pairs. */
+const BYTE_OF = [0, 2, 1, 3] as const;
+
+/**
+ * Row-major weights (rows x depth, int values) as the GEMM kernel's word stream: per pair of rows
+ * (a zero row after an odd last one), per word of the reduction (zero-padded), the word of row r
+ * then the word of row r + 1.
+ */
+export function arrangeGemmWeights(values: Int8Array, rows: number, depth: number, bits: DspBits): Int32Array {
+  if (values.length !== rows * depth) throw new InternalError(`DSP layout: ${values.length} weights are not ${rows} x ${depth}`);
+  const perWord = valuesPerWord(bits);
+  const words = Math.ceil(depth / perWord);
+  const pairs = Math.ceil(rows / 2);
+  const out = new Int32Array(pairs * 2 * words);
+  const mask = (1 << bits) - 1;
+  for (let r = 0; r < rows; r++) {
+    for (let n = 0; n < words; n++) {
+      let word = 0;
+      for (let i = 0; i < perWord; i++) {
+        const k = n * perWord + i;
+        if (k >= depth) break;
+        const byte = BYTE_OF[i & 3]!;
+        const field = i >> 2;
+        word |= (values[r * depth + k]! & mask) << (byte * 8 + field * bits);
+      }
+      out[((r >> 1) * words + n) * 2 + (r & 1)] = word;
+    }
+  }
+  return out;
+}
+
+/** int16 elements of the GEMM kernels' column buffer: two columns of the padded reduction. */
+export function gemmColumnBytes(depth: number, bits: DspBits): number {
+  return 2 * 2 * Math.ceil(depth / valuesPerWord(bits)) * valuesPerWord(bits);
+}
+
+/** Padded plane of the depthwise kernel (as edgec_span in C) plus its 4 bytes of over-read. */
+export function depthwiseBufferBytes(inH: number, inW: number, outH: number, outW: number, strideH: number, kH: number, padTop: number, padLeft: number): number {
+  const width = Math.max(inW + padLeft, outW - 1 + 3);
+  const height = Math.max(inH + padTop, (outH - 1) * strideH + kH);
+  return width * height + 4;
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Why a layer cannot use the DSP kernels, or undefined when it can. */
+export function dspIneligibility(layer: QLayer, inputs: readonly QTensor[], outputs: readonly QTensor[], depth: number): string | undefined {
+  const w = layer.weights;
+  if (!w || !layer.requant) return 'no weights';
+  if (inputs[0]?.type !== 'int8' || outputs[0]?.type !== 'int8') return 'int16 activations';
+  if (w.groupSize > 0) return 'group-wise scales';
+  if (layer.requant.shift.some((s) => s < -23)) return 'right shift beyond 23';
+  if (layer.requant.multiplier.some((m) => m < 0)) return 'negative multiplier';
+  const [lo, hi] = layer.clamp ?? [-128, 127];
+  if (lo < -128 || hi > 127) return 'clamp beyond int8';
+  // |sum| * 2^(8 - bits) < depth * 128 * 2^(bits-1) * 2^(8-bits) = depth * 2^14 must fit an int32.
+  if (depth * 2 ** 14 > INT32_MAX) return 'reduction too long';
+  return undefined;
+}
+
+/**
+ * Per channel (rows rounded up to even): bias + inputOffset * sum of the channel's weights, the
+ * multiplier and the shift; undefined if a folded bias leaves the int32 range.
+ */
+export function foldedChannels(layer: QLayer, rows: number, depth: number, inputOffset: number): Int32Array | undefined {
+  const { weights, requant, bias } = layer;
+  if (!weights || !requant) throw new InternalError('DSP layout: layer without weights or requantization');
+  const out = new Int32Array(Math.ceil(rows / 2) * 2 * 3);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let k = 0; k < depth; k++) sum += weights.values[r * depth + k]!;
+    const folded = (bias ? bias[r]! : 0) + inputOffset * sum;
+    if (Math.abs(folded) > INT32_MAX) return undefined;
+    const channel = requant.multiplier.length === 1 ? 0 : r;
+    out.set([folded, requant.multiplier[channel]!, requant.shift[channel]!], 3 * r);
+  }
+  for (let r = rows; r < out.length / 3; r++) out.set([0, 1 << 30, 0], 3 * r);
+  return out;
+}
