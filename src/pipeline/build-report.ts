@@ -19,6 +19,8 @@ import type { BitPolicy } from './bit-policy.js';
 import type { Fidelity } from './fidelity.js';
 import type { ResolvedCompressOptions } from './options.js';
 import type { SyntheticDataReport } from './synthetic-stage.js';
+import type { DistillationReport } from './distill-stage.js';
+import type { EvaluationReport } from './evaluation.js';
 
 export interface ReportInputs {
   modelPath: string;
@@ -39,6 +41,8 @@ export interface ReportInputs {
   budgets: Budgets;
   /** The data-free stages before quantization (synthetic-stage.ts). */
   syntheticData?: SyntheticDataReport;
+  distillation?: DistillationReport;
+  evaluation?: EvaluationReport | null;
   files: string[];
 }
 
@@ -82,6 +86,8 @@ export function buildReport(r: ReportInputs): CompressReport {
       max_abs_error: r.fidelity.maxAbsError,
     },
     ...(r.syntheticData ? { synthetic_data: r.syntheticData } : {}),
+    ...(r.distillation ? { distillation: r.distillation } : {}),
+    ...(r.evaluation !== undefined ? { evaluation: r.evaluation } : {}),
     files: [...r.files].sort(),
   };
 }

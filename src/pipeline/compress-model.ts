@@ -34,6 +34,8 @@ import { reportProgress, yieldToEventLoop } from './progress.js';
 import { feedsOf, samplesFromNpy, singleInput, uniformFeeds } from './samples.js';
 import { REPORT_FILE } from './output-dir.js';
 import { prepareForQuantization, synthesizeCalibration, syntheticDataReport } from './synthetic-stage.js';
+import { distillSteps, runDistillation } from './distill-stage.js';
+import { evaluationData, runEvaluation } from './evaluation-stage.js';
 
 /** Inputs the per-layer SQNR is measured on (drawn like calibration inputs, another seed). */
 export const EVAL_SAMPLES = 8;
@@ -63,21 +65,38 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   const stem = basename(modelPath, extname(modelPath));
   const policy = chooseBits(graph, bitsSpec(options.bits).weightBits, options.uniformBits);
   const calib = options.calib !== undefined ? samplesFromNpy(options.calib, singleInput(graph.inputs, '--calib', modelPath), '--calib') : undefined;
+  const evalData = evaluationData(graph, options, modelPath); // bad --eval/--labels fail before any work
 
   // No --calib: synthetic data from the model itself (one-input models; others stay uniform).
   if (!calib && graph.inputs.length === 1) await stage('synthesizing calibration data from the model');
-  const synthetic = calib || graph.inputs.length !== 1 ? undefined : synthesizeCalibration(graph, options.inputRange, CALIBRATION_SEED, options.signal);
+  const synthetic = calib || graph.inputs.length !== 1 ? undefined : synthesizeCalibration(graph, options.inputRange, options.seed, options.signal);
   const calibSamples = calib ?? synthetic?.samples;
   await stage('equalising layers and correcting biases');
   const prepared = prepareForQuantization(graph, policy, calibSamples ?? [], options.groupSize ?? 0);
 
   await stage(`calibrating and quantizing (${options.bits})`);
-  const quantized = quantize(prepared.corrected, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, synthetic ? `synthetic data (${synthetic.method})` : undefined);
+  const calibName = synthetic ? `synthetic data (${synthetic.method})` : undefined;
+  const ptq = quantize(prepared.corrected, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName);
+
+  if (distillSteps(options, policy) > 0) await stage('distilling');
+  const distilled = runDistillation({
+    teacher: prepared.equalized,
+    start: prepared.corrected,
+    policy,
+    ptq,
+    samples: calibSamples ?? [],
+    data: calib ? basename(options.calib!) : synthetic ? `synthetic data (${synthetic.method})` : 'none (multi-input model)',
+    options,
+    requantize: (g, overrides) => quantize(g, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName, overrides),
+  });
+  const quantized = distilled.model;
 
   await stage('measuring the quantization error against fp32');
   const evalFeeds = calib ? feedsOf(graph.inputs[0]!, calib.slice(0, EVAL_SAMPLES)) : uniformFeeds(graph.inputs, EVAL_SAMPLES, options.inputRange, EVAL_SEED);
   const evalInputs = calib ? `samples of ${basename(options.calib!)}` : `uniform [${options.inputRange.join(', ')}] inputs`;
   const fidelity = measureFidelity(prepared.equalized, quantized, evalFeeds, integerRunner(quantized));
+  await stage(evalData ? `evaluating on ${basename(options.eval!)}` : 'evaluating on held-out synthetic samples');
+  const evaluation = runEvaluation(graph, quantized, options, evalData);
 
   await stage('generating C');
   const c = emitSources(quantized, options.name);
@@ -91,7 +110,7 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   const names = verifyFiles(name);
   const files: OutputFile[] = [
     ...c.files,
-    { path: names.qdq, contents: encodeModel(exportQdq(prepared.corrected, model)) },
+    { path: names.qdq, contents: encodeModel(exportQdq(distilled.graph, model)) },
     { path: names.fp32, contents: encodeModel(graph) },
     { path: names.qmodel, contents: encodeQModel(model) },
   ];
@@ -111,7 +130,9 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
     target,
     cost,
     budgets: options.budgets,
-    syntheticData: syntheticDataReport(synthetic, CALIBRATION_SEED, prepared, calibSamples?.length ?? 0, calib ? `calibration on ${basename(options.calib!)}` : 'a multi-input model is calibrated on uniform inputs'),
+    distillation: distilled.report,
+    evaluation,
+    syntheticData: syntheticDataReport(synthetic, options.seed, prepared, calibSamples?.length ?? 0, calib ? `calibration on ${basename(options.calib!)}` : 'a multi-input model is calibrated on uniform inputs'),
     files: [...files.map((f) => f.path), REPORT_FILE, HTML_REPORT_FILE],
   });
   files.push({ path: REPORT_FILE, contents: `${JSON.stringify(report, null, 2)}\n` });

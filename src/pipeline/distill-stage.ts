@@ -68,12 +68,13 @@ export interface DistillStageInputs {
   requantize: (graph: Graph, overrides: Overrides) => QModel;
 }
 
-export function runDistillation(d: DistillStageInputs): { model: QModel; report: DistillationReport } {
+/** The quantized model, the float graph it was quantized from, and the report block. */
+export function runDistillation(d: DistillStageInputs): { model: QModel; graph: Graph; report: DistillationReport } {
   const steps = distillSteps(d.options, d.policy);
   const base = { batch: DISTILL_BATCH, seed: d.options.seed, data: d.data, samples: d.samples.length, learning_rate: DEFAULT_LEARNING_RATE };
   if (steps === 0 || d.samples.length === 0) {
     const reason = !d.options.distill ? '--no-distill' : d.samples.length === 0 ? 'no samples to train on' : 'every layer is 8-bit: post-training quantization suffices';
-    return { model: d.ptq, report: { ran: false, reason, steps: 0, ...base, objective: '', feature_layers: 0, loss_start: null, loss_end: null } };
+    return { model: d.ptq, graph: d.start, report: { ran: false, reason, steps: 0, ...base, objective: '', feature_layers: 0, loss_start: null, loss_end: null } };
   }
   const started = Date.now();
   const outcome = distillStudent(d.start, d.samples, d.policy, d.ptq, {
@@ -89,7 +90,9 @@ export function runDistillation(d: DistillStageInputs): { model: QModel; report:
   });
   const exported = exportStudent(d.start, outcome.student);
   const o = outcome.objective;
+  reportProgress(d.options, { stage: 'quantizing the distilled model' });
   return {
+    graph: exported.graph,
     model: d.requantize(exported.graph, exported.overrides),
     report: {
       ran: true,

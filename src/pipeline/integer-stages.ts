@@ -9,7 +9,7 @@ import type { Graph } from '../ir/graph.js';
 import { makeTensor } from '../ir/tensor.js';
 import type { IntTensorData } from '../quant/integer-facet.js';
 import type { QModel } from '../quant/qmodel.js';
-import { quantizeModel } from '../quant/quantize-model.js';
+import { quantizeModel, type QuantizeOptions } from '../quant/quantize-model.js';
 import { quantizeInput, runQModelAll } from '../quant/run-qmodel.js';
 import type { BitPolicy } from './bit-policy.js';
 import type { IntegerRunner } from './fidelity.js';
@@ -20,8 +20,20 @@ import type { Samples } from './samples.js';
 /** Random calibration inputs when the user gives none. */
 export const CALIBRATION_SAMPLES = 32;
 
-/** `calibName` names calibration samples that are not the --calib file (synthetic data). */
-export function quantize(graph: Graph, modelName: string, options: ResolvedCompressOptions, policy: BitPolicy, calib: Samples | undefined, seed: number, calibName?: string): QModel {
+/**
+ * `calibName` names calibration samples that are not the --calib file (synthetic data);
+ * `overrides` carries the step sizes distillation learned (distill-stage.ts).
+ */
+export function quantize(
+  graph: Graph,
+  modelName: string,
+  options: ResolvedCompressOptions,
+  policy: BitPolicy,
+  calib: Samples | undefined,
+  seed: number,
+  calibName?: string,
+  overrides?: Pick<QuantizeOptions, 'weightScales' | 'activationRanges'>,
+): QModel {
   const weightBits: Record<string, 8 | 4 | 2> = {};
   for (const [node, bits] of policy.perLayer) weightBits[node] = bits;
   const model = quantizeModel(graph, {
@@ -33,6 +45,7 @@ export function quantize(graph: Graph, modelName: string, options: ResolvedCompr
     samples: CALIBRATION_SAMPLES,
     seed,
     ...(calib ? { calibrationData: stack(graph, calib), calibrationDataName: calibName ?? basename(options.calib ?? 'data') } : {}),
+    ...overrides,
   });
   return { ...model, name: modelName };
 }

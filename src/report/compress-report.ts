@@ -14,6 +14,8 @@
 import type { CostKind } from '../cost/model-cost.js';
 import type { BudgetsReport } from '../pipeline/budgets.js';
 import type { SyntheticDataReport } from '../pipeline/synthetic-stage.js';
+import type { DistillationReport } from '../pipeline/distill-stage.js';
+import type { EvaluationReport } from '../pipeline/evaluation.js';
 import type { QLayer, QModel, QTensor } from '../quant/qmodel.js';
 import type { CostTotalsReport, MemoryReport, TargetReport } from './cost-report.js';
 
@@ -90,6 +92,10 @@ export interface CompressReport {
   accuracy: { eval_inputs: string; samples: number; output_sqnr_db: number | null; max_abs_error: number };
   /** Synthetic calibration data, cross-layer equalisation and bias correction (pipeline/synthetic-stage.ts). */
   synthetic_data?: SyntheticDataReport;
+  /** Quantization-aware distillation: whether it ran (or why not), its settings and losses. */
+  distillation?: DistillationReport;
+  /** fp32 vs the compiled model on --eval data, or data-free on held-out synthetic samples; null for multi-input models. */
+  evaluation?: EvaluationReport | null;
   /** Every file in the output directory, sorted. */
   files: string[];
 }
