@@ -54,10 +54,15 @@ export interface SynthesisResult {
 
 /** Samples optimised together (BN statistics are batch statistics). */
 export const BATCH = 32;
-/** Multiply-accumulates one synthesis may spend (~20 s on this machine; forward + backward ~ 3x forward). */
+/**
+ * What one synthesis may spend, in multiply-accumulates (~20 s on the 2-core reference machine):
+ * a step costs forward + backward ~ 3x the forward MACs per sample, plus a fixed overhead per
+ * node and batch (NODE_COST, measured: ~1 ms per node per batch step), which dominates small nets.
+ */
 const MAC_BUDGET = 1e11;
+const NODE_COST = 5e6;
 const MIN_STEPS = 10;
-const MAX_STEPS = 300;
+const MAX_STEPS = 150;
 
 export function chooseMethod(graph: Graph): SynthesisMethod {
   if (batchNormNodes(graph).length > 0) return 'bn-statistics';
@@ -67,7 +72,8 @@ export function chooseMethod(graph: Graph): SynthesisMethod {
 /** Steps per batch that keep the whole synthesis of `count` samples within MAC_BUDGET. */
 export function defaultSteps(graph: Graph, count: number): number {
   const macs = Math.max(1, summarizeModel(graph).totals.macs);
-  return Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.floor(MAC_BUDGET / (3 * macs * Math.max(count, BATCH)))));
+  const perStep = 3 * macs * count + NODE_COST * graph.nodes.length * Math.ceil(count / BATCH);
+  return Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.floor(MAC_BUDGET / perStep)));
 }
 
 export function synthesizeInputs(graph: Graph, options: SynthesisOptions): SynthesisResult {
