@@ -8,6 +8,7 @@
  * Options: --runs N (timed runs per measurement, default 15), --batch N (default 32).
  * EDGEC_THREADS and EDGEC_KERNELS=js apply as everywhere (see src/kernels/parallel.ts).
  */
+import { cpus, loadavg } from 'node:os';
 import { summarizeModel } from '../src/analysis/inspect-model.js';
 import { runGraph } from '../src/engine/run-graph.js';
 import { makeTensor } from '../src/ir/tensor.js';
@@ -52,6 +53,7 @@ async function benchModel(m: BenchModel, threads: number): Promise<Row> {
   return { model: m.name, gflop, edgec, ort, train };
 }
 
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 const ms = (t: Timing) => `${t.medianMs.toFixed(1)} ms (${t.minMs.toFixed(1)}-${t.maxMs.toFixed(1)})`;
 const gflops = (gflop: number, t: Timing) => `${(gflop / (t.medianMs / 1000)).toFixed(1)}`;
 
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
   const threads = threadCount();
   const kernels = wasmKernels() ? 'WebAssembly SIMD' : 'TypeScript (wasm/build missing or EDGEC_KERNELS=js)';
   console.log(`edgec bench: batch ${BATCH}, ${threads} thread(s) for edgec and onnxruntime, kernels: ${kernels}, median of ${RUNS} runs (min-max)`);
+  // The machine may be shared: the load says how far to trust absolute times (ratios hold better).
+  console.log(`load average at start: ${loadAverage()} (${cpus().length} CPUs)`);
   const models = [sharedModel('resnet8', BATCH), sharedModel('dscnn', BATCH), mobilenetV1(BATCH)];
   const rows: Row[] = [];
   for (const m of models) {
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
   }
   printTable(rows);
   console.log('fwd+bwd GFLOP/s counts 3 x the forward FLOPs (forward, input gradient, weight gradient).');
+
+  console.log(`load average at end: ${loadAverage()}`);
 
   const resnet = rows.find((r) => r.model === 'resnet8');
   let failed = false;
