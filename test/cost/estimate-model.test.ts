@@ -59,8 +59,9 @@ describe('estimateModelCost', () => {
     expect(cost.totals.const_bytes).toBe(w8.layers.reduce((s, l) => s + constBytes(l), 0));
     expect(cost.totals.flash_bytes).toBe(cost.totals.const_bytes + cost.totals.code_bytes);
     const t = loadTarget('stm32l4r5');
-    // conv (Conv x3), pool (GlobalAveragePool), layout (Flatten), dense (Gemm), softmax: each once.
-    const kernels = ['conv', 'pool', 'layout', 'dense', 'softmax'].reduce((s, k) => s + t.code_bytes[k]!, 0);
+    // conv (Conv x3, with the DSP-extension GEMM and depthwise variants Conv may call on this
+    // DSP core), pool (GlobalAveragePool), layout (Flatten), dense (Gemm), softmax: each once.
+    const kernels = ['conv', 'gemm_dsp', 'depthwise_dsp', 'pool', 'layout', 'dense', 'softmax'].reduce((s, k) => s + t.code_bytes[k]!, 0);
     expect(cost.totals.code_bytes).toBe(kernels + 7 * t.code_bytes_per_layer);
   });
 

@@ -9,6 +9,7 @@ import { DEFAULT_TARGET, listTargets, resolveTarget, targetIds } from '../../src
 import { parseClock, parseTarget, parseVdd } from '../../src/targets/parse-flags.js';
 import { validateTarget } from '../../src/targets/validate-target.js';
 import { loadTarget } from '../../src/targets/load-targets.js';
+import { KERNEL_STEMS } from '../../src/codegen/kernel-sources.js';
 
 const REQUIRED = ['stm32l4r5', 'stm32f446', 'nrf52840', 'stm32f746', 'stm32h7a3', 'stm32u575', 'nrf5340', 'ra6m4', 'ra8d1', 'rp2040', 'bitfusion'];
 
@@ -25,6 +26,11 @@ describe('target database', () => {
       }
       for (const key of Object.keys(t.cost).filter((k) => k !== 'model')) expect(t.sources[`cost.${key}`], `${t.id}: cost.${key}`).toMatch(/\S{3,}/);
     }
+  });
+
+  it('every file gives a code size for every kernel source the emitter can ship', () => {
+    // A kernel added to csrc/ without a size here would make every compress fail on that target.
+    for (const t of listTargets()) for (const stem of KERNEL_STEMS) expect(t.code_bytes[stem], `${t.id}: code_bytes.${stem}`).toBeGreaterThanOrEqual(0);
   });
 
   it('matches the published chip figures of mcu-data.md', () => {
