@@ -8,14 +8,20 @@
  */
 import type { Graph, Node } from '../ir/graph.js';
 import { isFloatType } from '../ir/tensor.js';
+import type { ActivationType } from '../quant/qmodel.js';
 
 export interface BitPolicy {
-  rule: 'first-last-8bit' | 'uniform';
+  /** 'auto': chosen per layer by the bit-width search (src/bits/search.ts). */
+  rule: 'first-last-8bit' | 'uniform' | 'auto';
   weightBits: 8 | 4 | 2;
   /** Node name -> weight bits, for every weighted node. */
   perLayer: Map<string, 8 | 4 | 2>;
   /** The weighted layers kept at 8 bits by the rule (empty for 'uniform' or 8-bit runs). */
   eightBitLayers: string[];
+  /** The model's activation type when the policy sets it (the search); else --bits says. */
+  activation?: ActivationType;
+  /** Layers whose weight width --layer-bits fixed. */
+  overridden?: string[];
 }
 
 /** A node with a constant float weight of rank >= 2 (Conv, ConvTranspose, Gemm, MatMul...). */

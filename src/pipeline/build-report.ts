@@ -19,6 +19,7 @@ import type { BitPolicy } from './bit-policy.js';
 import type { Fidelity } from './fidelity.js';
 import type { ResolvedCompressOptions } from './options.js';
 import type { SyntheticDataReport } from './synthetic-stage.js';
+import type { BitSearchReport } from '../bits/explain.js';
 import type { DistillationReport } from './distill-stage.js';
 import type { EvaluationReport } from './evaluation.js';
 
@@ -41,6 +42,8 @@ export interface ReportInputs {
   budgets: Budgets;
   /** The data-free stages before quantization (synthetic-stage.ts). */
   syntheticData?: SyntheticDataReport;
+  /** --bits auto: the search's explanation. */
+  bitSearch?: BitSearchReport;
   distillation?: DistillationReport;
   evaluation?: EvaluationReport | null;
   files: string[];
@@ -71,7 +74,14 @@ export function buildReport(r: ReportInputs): CompressReport {
       calib_file: r.options.calib !== undefined ? basename(r.options.calib) : null,
       calibration: r.model.calibration,
     },
-    bit_policy: { rule: r.policy.rule, weight_bits: r.policy.weightBits, eight_bit_layers: r.policy.eightBitLayers },
+    bit_policy: {
+      rule: r.policy.rule,
+      weight_bits: r.policy.weightBits,
+      eight_bit_layers: r.policy.eightBitLayers,
+      ...(r.policy.activation ? { activation_bits: r.policy.activation === 'int16' ? 16 : 8 } : {}),
+      ...(r.policy.overridden?.length ? { layer_bits_overrides: r.policy.overridden } : {}),
+    },
+    ...(r.bitSearch ? { bit_search: r.bitSearch } : {}),
     target: targetReport(r.target),
     inputs,
     outputs,

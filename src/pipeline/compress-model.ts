@@ -23,11 +23,12 @@ import { renderReportHtml, HTML_REPORT_FILE } from '../report/html/render-report
 import { resolveTarget } from '../targets/load-targets.js';
 import { exportQdq } from '../quant/export-qdq.js';
 import type { CompressReport } from '../report/compress-report.js';
-import { chooseBits } from './bit-policy.js';
+import type { BitPolicy } from './bit-policy.js';
+import { chooseAndRealize } from './bit-search-stage.js';
 import { buildReport } from './build-report.js';
 import { measureFidelity } from './fidelity.js';
 import { emitSources, integerRunner, quantize } from './integer-stages.js';
-import { bitsSpec, type ResolvedCompressOptions } from './options.js';
+import type { ResolvedCompressOptions } from './options.js';
 import type { OutputFile } from './output-dir.js';
 import { encodeQModel } from './qmodel-file.js';
 import { reportProgress, yieldToEventLoop } from './progress.js';
@@ -63,7 +64,6 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   await stage('loading and canonicalising the model');
   const graph = loadCanonical(modelPath, options.inputShape);
   const stem = basename(modelPath, extname(modelPath));
-  const policy = chooseBits(graph, bitsSpec(options.bits).weightBits, options.uniformBits);
   const calib = options.calib !== undefined ? samplesFromNpy(options.calib, singleInput(graph.inputs, '--calib', modelPath), '--calib') : undefined;
   const evalData = evaluationData(graph, options, modelPath); // bad --eval/--labels fail before any work
 
@@ -71,25 +71,32 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
   if (!calib && graph.inputs.length === 1) await stage('synthesizing calibration data from the model');
   const synthetic = calib || graph.inputs.length !== 1 ? undefined : synthesizeCalibration(graph, options.inputRange, options.seed, options.signal);
   const calibSamples = calib ?? synthetic?.samples;
-  await stage('equalising layers and correcting biases');
-  const prepared = prepareForQuantization(graph, policy, calibSamples ?? [], options.groupSize ?? 0);
+  // Per-layer widths: the preset's, or --bits auto's search, realized (and, under auto, checked and
+  // stepped back) by bias correction, quantization and distillation (bit-search-stage.ts).
+  const realize = async (policy: BitPolicy) => {
+    await stage('equalising layers and correcting biases');
+    const prepared = prepareForQuantization(graph, policy, calibSamples ?? [], options.groupSize ?? 0);
 
-  await stage(`calibrating and quantizing (${options.bits})`);
-  const calibName = synthetic ? `synthetic data (${synthetic.method})` : undefined;
-  const ptq = quantize(prepared.corrected, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName);
+    await stage(`calibrating and quantizing (${options.bits === 'auto' ? 'auto bit widths' : options.bits})`);
+    const calibName = synthetic ? `synthetic data (${synthetic.method})` : undefined;
+    const ptq = quantize(prepared.corrected, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName);
 
-  if (distillSteps(options, policy) > 0) await stage('distilling');
-  const distilled = runDistillation({
-    teacher: prepared.equalized,
-    start: prepared.corrected,
-    policy,
-    ptq,
-    samples: calibSamples ?? [],
-    data: calib ? basename(options.calib!) : synthetic ? `synthetic data (${synthetic.method})` : 'none (multi-input model)',
-    options,
-    requantize: (g, overrides) => quantize(g, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName, overrides),
-  });
-  const quantized = distilled.model;
+    if (distillSteps(options, policy) > 0) await stage('distilling');
+    const distilled = runDistillation({
+      teacher: prepared.equalized,
+      start: prepared.corrected,
+      policy,
+      ptq,
+      samples: calibSamples ?? [],
+      data: calib ? basename(options.calib!) : synthetic ? `synthetic data (${synthetic.method})` : 'none (multi-input model)',
+      options,
+      requantize: (g, overrides) => quantize(g, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName, overrides),
+    });
+    return { prepared, distilled, model: distilled.model };
+  };
+  const bits = await chooseAndRealize(graph, calibSamples, options, target, stage, realize);
+  const { policy } = bits;
+  const { prepared, distilled, model: quantized } = bits.realized;
 
   await stage('measuring the quantization error against fp32');
   const evalFeeds = calib ? feedsOf(graph.inputs[0]!, calib.slice(0, EVAL_SAMPLES)) : uniformFeeds(graph.inputs, EVAL_SAMPLES, options.inputRange, EVAL_SEED);
@@ -131,6 +138,7 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
     cost,
     budgets: options.budgets,
     distillation: distilled.report,
+    ...(bits.report ? { bitSearch: bits.report } : {}),
     evaluation,
     syntheticData: syntheticDataReport(synthetic, options.seed, prepared, calibSamples?.length ?? 0, calib ? `calibration on ${basename(options.calib!)}` : 'a multi-input model is calibrated on uniform inputs'),
     files: [...files.map((f) => f.path), REPORT_FILE, HTML_REPORT_FILE],

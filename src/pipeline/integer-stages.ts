@@ -38,7 +38,7 @@ export function quantize(
   for (const [node, bits] of policy.perLayer) weightBits[node] = bits;
   const model = quantizeModel(graph, {
     weightBits,
-    activation: bitsSpec(options.bits).activation,
+    activation: policy.activation ?? bitsSpec(options.bits).activation,
     groupSize: options.groupSize ?? 0,
     observer: options.observer,
     inputRange: options.inputRange,

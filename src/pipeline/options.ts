@@ -9,6 +9,7 @@ import type { ProgressCallback } from './progress.js';
 import { DEFAULT_TARGET } from '../targets/load-targets.js';
 import { validateBudgets, type Budgets } from './budgets.js';
 import { resolveDistillFlags, type DistillFlags } from './distill-options.js';
+import { resolveSearchFlags, type SearchFlags } from './bit-search-options.js';
 
 export const BITS_PRESETS = ['w8a8', 'w4a8', 'w2a8', 'w8a16'] as const;
 export type BitsPreset = (typeof BITS_PRESETS)[number];
@@ -22,8 +23,10 @@ export interface BitsSpec {
   activation: 'int8' | 'int16';
 }
 
-export function bitsSpec(preset: BitsPreset): BitsSpec {
+/** 'auto' (the bit-width search, src/bits/) starts from w8a8; the search's policy then says. */
+export function bitsSpec(preset: BitsPreset | 'auto'): BitsSpec {
   switch (preset) {
+    case 'auto':
     case 'w8a8':
       return { weightBits: 8, activation: 'int8' };
     case 'w4a8':
@@ -36,10 +39,11 @@ export function bitsSpec(preset: BitsPreset): BitsSpec {
 }
 
 /** Validated compress options (defaults filled in by `resolveCompressOptions`). */
-export interface CompressOptions extends DistillFlags {
+export interface CompressOptions extends DistillFlags, SearchFlags {
   /** Output directory; default `edgec-out/<stem>/` (relative to the working directory). */
   outDir?: string;
-  bits?: BitsPreset;
+  /** A preset, or 'auto': per-layer widths chosen by the search (src/bits/search.ts). */
+  bits?: BitsPreset | 'auto';
   /** The C prefix; default the model file's stem made a C identifier. */
   name?: string;
   /** int4 group-wise scales: inputs of a channel that share one scale. */
@@ -67,9 +71,10 @@ export interface CompressOptions extends DistillFlags {
 
 export const DEFAULT_INPUT_RANGE: [number, number] = [0, 1];
 
-export function parseBits(value: string): BitsPreset {
+export function parseBits(value: string): BitsPreset | 'auto' {
+  if (value === 'auto') return value;
   if ((BITS_PRESETS as readonly string[]).includes(value)) return value as BitsPreset;
-  throw new UsageError(`--bits "${value}": expected one of ${BITS_PRESETS.join(', ')}`);
+  throw new UsageError(`--bits "${value}": expected auto or one of ${BITS_PRESETS.join(', ')}`);
 }
 
 export function parseObserver(value: string): ObserverKind {
@@ -108,9 +113,10 @@ export function checkName(value: string): string {
 /** The defaults, and the checks that involve more than one flag. */
 export function resolveCompressOptions(
   options: CompressOptions,
-): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd' | keyof DistillFlags>> &
+): Required<Omit<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd' | keyof DistillFlags | keyof SearchFlags>> &
   Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'> &
-  ReturnType<typeof resolveDistillFlags> {
+  ReturnType<typeof resolveDistillFlags> &
+  ReturnType<typeof resolveSearchFlags> {
   const bits = options.bits ?? 'w8a8';
   parseBits(bits);
   if (options.observer !== undefined) parseObserver(options.observer);
@@ -134,6 +140,7 @@ export function resolveCompressOptions(
     target: options.target ?? DEFAULT_TARGET,
     budgets: validateBudgets(options.budgets ?? {}),
     ...resolveDistillFlags(options),
+    ...resolveSearchFlags(options),
   };
 }
 

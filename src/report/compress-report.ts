@@ -16,6 +16,7 @@ import type { BudgetsReport } from '../pipeline/budgets.js';
 import type { SyntheticDataReport } from '../pipeline/synthetic-stage.js';
 import type { DistillationReport } from '../pipeline/distill-stage.js';
 import type { EvaluationReport } from '../pipeline/evaluation.js';
+import type { BitSearchReport } from '../bits/explain.js';
 import type { QLayer, QModel, QTensor } from '../quant/qmodel.js';
 import type { CostTotalsReport, MemoryReport, TargetReport } from './cost-report.js';
 
@@ -78,7 +79,9 @@ export interface CompressReport {
     calibration: string;
   };
   /** Which layers got which weight width, and why. */
-  bit_policy: { rule: 'first-last-8bit' | 'uniform'; weight_bits: number; eight_bit_layers: string[] };
+  bit_policy: { rule: 'first-last-8bit' | 'uniform' | 'auto'; weight_bits: number; eight_bit_layers: string[]; activation_bits?: number; layer_bits_overrides?: string[] };
+  /** --bits auto: the search's choice explained (src/bits/explain.ts). */
+  bit_search?: BitSearchReport;
   /** The target the cost is predicted for, with --clock / --vdd applied. */
   target: TargetReport;
   inputs: TensorReport[];

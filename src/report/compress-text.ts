@@ -9,6 +9,7 @@ import { budgetEntries } from '../pipeline/budgets.js';
 import { describeCheck, formatMs, formatUj } from './budget-text.js';
 import type { CompressReport } from './compress-report.js';
 import { formatBytes, formatCount, renderTable } from './table.js';
+import { renderBitSearch } from './bit-search-text.js';
 
 export function formatDb(db: number | null): string {
   return db === null ? 'exact' : `${db.toFixed(1)} dB`;
@@ -81,6 +82,7 @@ export function renderCompress(r: CompressReport, dir: string, chalk: ChalkInsta
       `max abs error ${r.accuracy.max_abs_error.toPrecision(3)}`,
     r.budgets.ok ? `budgets: ${chalk.green('all met')}` : `budgets: ${chalk.red.bold('missed')}`,
     ...budgetLines(r, chalk),
+    ...(r.bit_search ? ['', renderBitSearch(r.bit_search, chalk), ''] : []),
     `files: ${r.files.join(', ')}`,
   ].join('\n');
 }

@@ -11,6 +11,8 @@ import { parseByteSize, parseDuration, parseEnergy, type Budgets } from '../../p
 import { parseClock, parseTarget, parseVdd } from '../../targets/parse-flags.js';
 import { describeProgress } from '../../pipeline/progress.js';
 import { parseDistillSteps, parseSeed } from '../../pipeline/distill-options.js';
+import { parseMaxDrop, parseOptimize } from '../../pipeline/bit-search-options.js';
+import { parseLayerBits } from '../../bits/layer-bits.js';
 
 interface CompressFlags {
   output?: string;
@@ -36,6 +38,9 @@ interface CompressFlags {
   seed?: string;
   eval?: string;
   labels?: string;
+  optimize?: string;
+  maxDrop?: string;
+  layerBits?: string;
 }
 
 export function registerCompress(program: Command): void {
@@ -44,7 +49,10 @@ export function registerCompress(program: Command): void {
     .description('quantize an ONNX model and write C sources, report.json and a QDQ ONNX model to a directory')
     .argument('<model>', 'path to the .onnx file')
     .option('-o, --output <dir>', 'output directory (default: edgec-out/<model stem>/); replaced atomically')
-    .option('--bits <preset>', 'weight and activation widths: w8a8 (default), w4a8, w2a8 or w8a16')
+    .option('--bits <preset>', 'weight and activation widths: w8a8 (default), w4a8, w2a8, w8a16, or auto (per layer, searched against the target)')
+    .option('--optimize <what>', 'with --bits auto: minimise flash (default), latency or energy')
+    .option('--max-drop <points>', 'with --bits auto: accuracy-proxy budget in points of top-1 (default 1)')
+    .option('--layer-bits <list>', 'fix some layers\' widths, e.g. conv1=w8a8,fc=w4 (names as edgec inspect lists them)')
     .option('--name <name>', 'C prefix for NAME_run and file names (default: the model stem made a C identifier)')
     .option('--group-size <n>', 'int4 only: one weight scale per n consecutive inputs of a channel')
     .option('--input-range <lo,hi>', 'calibrate on inputs drawn uniformly from [lo, hi] (default 0,1)')
@@ -129,5 +137,8 @@ function optionsFromFlags(flags: CompressFlags): CompressOptions {
   if (flags.seed !== undefined) options.seed = parseSeed(flags.seed);
   if (flags.eval !== undefined) options.eval = flags.eval;
   if (flags.labels !== undefined) options.labels = flags.labels;
+  if (flags.optimize !== undefined) options.optimize = parseOptimize(flags.optimize);
+  if (flags.maxDrop !== undefined) options.maxDrop = parseMaxDrop(flags.maxDrop);
+  if (flags.layerBits !== undefined) options.layerBits = parseLayerBits(flags.layerBits);
   return options;
 }

@@ -1,0 +1,170 @@
+/**
+ * `--bits auto`: per-layer weight widths (and the model's activation width) chosen against the
+ * target's cost model. Steps:
+ * 1. candidates and prices (candidates.ts), --layer-bits fixed (layer-bits.ts);
+ * 2. per-layer sensitivity on half of the synthetic samples (sensitivity.ts, probe.ts);
+ * 3. the exact front of objective cost against the additive proxy under the cost budgets
+ *    (solver.ts); none at all: a BudgetError saying the smallest achievable;
+ * 4. the cheapest front point within --max-drop by the proxy measured on the other half (held
+ *    out from step 2) (select.ts), compared with the uniform configurations;
+ * 5. a ladder of safer configurations (the drop budget tightened to 1/2 and 1/4, the most precise
+ *    point, then 16-bit activations) which the pipeline steps down when the configuration, once
+ *    quantized (and distilled), misses the drop on the integer reference (bit-search-stage.ts).
+ */
+import { BudgetError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { WeightBits } from '../quant/pack.js';
+import type { ActivationType } from '../quant/qmodel.js';
+import type { ResolvedTarget } from '../targets/target.js';
+import type { Budgets } from '../pipeline/budgets.js';
+import type { Samples } from '../pipeline/samples.js';
+import { activationBits, pricingModel, priceList, supportedWidths, totalCost, weightedLayers, type CostVector, type PriceList } from './candidates.js';
+import { checkLayerBits, type LayerBits } from './layer-bits.js';
+import { makeProbe, probeableLayers, type ProxyMeasure } from './probe.js';
+import { assignmentKey, cheapestWithin, measuredFront, type MeasuredFront } from './select.js';
+import { additiveProxy, measureSensitivity, type LayerSensitivity } from './sensitivity.js';
+import { solveFront, type CostLimits, type Objective } from './solver.js';
+import { uniformConfigurations } from './uniform.js';
+
+export interface BitSearchOptions {
+  target: ResolvedTarget;
+  objective: Objective;
+  /** --max-drop, points of the proxy. */
+  maxDrop: number;
+  budgets: Budgets;
+  layerBits?: LayerBits;
+  onProgress?: (stage: string, done?: number, total?: number) => void;
+}
+
+/** One configuration the search priced and measured. */
+export interface Candidate {
+  label: string;
+  activation: ActivationType;
+  assignment: Map<string, WeightBits>;
+  cost: CostVector;
+  ramBytes: number;
+  /** Sum of the layers' sensitivities. */
+  additive: number;
+  /** On the held-out synthetic samples, all its layers quantized at once. */
+  measured: ProxyMeasure;
+  /** measured.drop <= --max-drop. */
+  met: boolean;
+}
+
+export interface BitSearchResult {
+  /** The chosen configuration first, then safer ones to step back to. */
+  ladder: Candidate[];
+  sensitivities: LayerSensitivity[];
+  prices: PriceList;
+  front: MeasuredFront;
+  uniform: Candidate[];
+  /** Layers fixed by --layer-bits or kept at 8 bits because the probe cannot quantize them. */
+  fixed: Map<string, { bits: WeightBits; why: 'layer-bits' | 'not probeable' }>;
+  exact: boolean;
+  holdoutSamples: number;
+  searchSamples: number;
+}
+
+export function searchBits(graph: Graph, samples: Samples, o: BitSearchOptions): BitSearchResult {
+  const widths = supportedWidths(o.target);
+  const forced = o.layerBits ? checkLayerBits(o.layerBits, graph, o.target) : undefined;
+  const activations = forced ? [forced] : widths.activations.filter((a) => a === 'int8' || widths.activations.length === 1);
+  const layers = weightedLayers(graph);
+  const probeable = probeableLayers(graph);
+  const fixed = new Map<string, { bits: WeightBits; why: 'layer-bits' | 'not probeable' }>();
+  for (const layer of layers) {
+    const w = o.layerBits?.get(layer)?.weightBits;
+    if (w !== undefined) fixed.set(layer, { bits: w, why: 'layer-bits' });
+    else if (!probeable.has(layer)) fixed.set(layer, { bits: 8, why: 'not probeable' });
+  }
+  const choices = new Map(layers.map((l) => [l, fixed.has(l) ? [fixed.get(l)!.bits] : widths.weights] as const));
+
+  // Sensitivities on the even samples, the measured proxy on the odd ones (held out from them).
+  const searchSet = samples.filter((_, i) => i % 2 === 0);
+  const holdout = samples.filter((_, i) => i % 2 === 1);
+  o.onProgress?.('bit search: measuring layer sensitivities');
+  const sensitivities = measureSensitivity(makeProbe(graph, searchSet), layers, choices, { onLayer: (d, t) => o.onProgress?.('bit search: measuring layer sensitivities', d, t) });
+  const probe = makeProbe(graph, holdout.length > 0 ? holdout : searchSet);
+
+  const activation = activations[0]!;
+  o.onProgress?.('bit search: solving for the front');
+  const prices = priceList(pricingModel(graph, activation), activation, o.target, widths.weights);
+  const limits = costLimits(o);
+  if (o.budgets.maxRamBytes !== undefined && prices.ramBytes > o.budgets.maxRamBytes) {
+    throw new BudgetError(`no bit-width configuration meets --max-ram ${o.budgets.maxRamBytes} B: the smallest achievable RAM is ${prices.ramBytes} B (${activationBits(activation)}-bit activations; weights do not change RAM)`);
+  }
+  const solved = solveFront(prices, sensitivities, o.objective, limits);
+  if (solved.front.length === 0) throw new BudgetError(impossibleMessage(prices, limits, o));
+  const fixedBits = new Map([...fixed].map(([k, v]) => [k, v.bits] as const));
+  const front = measuredFront(solved.front, probe, fixedBits);
+  o.onProgress?.('bit search: measuring front configurations');
+
+  const candidate = (label: string, index: number): Candidate => {
+    const point = front.front[index]!;
+    const measured = front.measure(index);
+    return { label, activation, assignment: point.assignment, cost: point.cost, ramBytes: prices.ramBytes, additive: point.proxy, measured, met: measured.drop <= o.maxDrop };
+  };
+  const uniform = uniformConfigurations(layers, widths.weights, fixedBits).map(({ label, assignment }) => {
+    const cost = totalCost(prices, assignment);
+    const measured = probe.measure(assignment);
+    return { label, activation, assignment, cost, ramBytes: prices.ramBytes, additive: additiveProxy(sensitivities, assignment), measured, met: measured.drop <= o.maxDrop };
+  });
+  const fits = (c: Candidate) => (Object.keys(limits) as Objective[]).every((k) => c.cost[k] <= limits[k]! * (1 + 1e-12));
+
+  const ladder: Candidate[] = [];
+  for (const [label, threshold] of [['chosen', o.maxDrop], ['drop budget halved', o.maxDrop / 2], ['drop budget quartered', o.maxDrop / 4]] as const) {
+    ladder.push(candidate(label, cheapestWithin(front, threshold).index));
+  }
+  ladder.push(candidate('most precise on the front', front.front.length - 1));
+  // Never more than the best uniform configuration that meets the same drop and budgets.
+  const bestUniform = uniform.filter((u) => u.met && fits(u)).sort((a, b) => a.cost[o.objective] - b.cost[o.objective])[0];
+  if (bestUniform && (!ladder[0]!.met || bestUniform.cost[o.objective] < ladder[0]!.cost[o.objective])) ladder.unshift({ ...bestUniform, label: `chosen (${bestUniform.label})` });
+  const a16 = a16Step(graph, o, widths.activations, forced, ladder[ladder.length - 1]!, limits);
+  if (a16) ladder.push(a16);
+  const seen = new Set<string>();
+  const unique = ladder.filter((c) => {
+    const key = `${c.activation}:${assignmentKey(c.assignment)}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return { ladder: unique, sensitivities, prices, front, uniform, fixed, exact: solved.exact, holdoutSamples: probe.samples, searchSamples: searchSet.length };
+}
+
+function costLimits(o: BitSearchOptions): CostLimits {
+  const limits: CostLimits = { flash_bytes: Math.min(o.budgets.maxFlashBytes ?? Infinity, o.target.flash_bytes) };
+  if (o.budgets.maxLatencyMs !== undefined) limits.latency_ms = o.budgets.maxLatencyMs;
+  if (o.budgets.maxEnergyUj !== undefined) limits.energy_uj = o.budgets.maxEnergyUj;
+  return limits;
+}
+
+const WHAT: Record<Objective, { flag: string; what: string; unit: string }> = {
+  flash_bytes: { flag: '--max-flash', what: 'flash', unit: 'B' },
+  latency_ms: { flag: '--max-latency', what: 'latency', unit: 'ms' },
+  energy_uj: { flag: '--max-energy', what: 'energy', unit: 'uJ' },
+};
+
+/** Which limit cannot be met even at the narrowest widths, and the smallest achievable value. */
+function impossibleMessage(prices: PriceList, limits: CostLimits, o: BitSearchOptions): string {
+  for (const key of Object.keys(limits) as Objective[]) {
+    let least = prices.fixed[key];
+    for (const options of prices.perLayer.values()) least += Math.min(...[...options.values()].map((c) => c[key]));
+    if (least > limits[key]!) {
+      const w = WHAT[key];
+      const flag = key === 'flash_bytes' && o.budgets.maxFlashBytes === undefined ? `the flash of ${o.target.id}` : `${w.flag} ${round(limits[key]!)} ${w.unit}`;
+      return `no bit-width configuration meets ${flag}: the smallest achievable ${w.what} is ${round(least)} ${w.unit} (every layer at its narrowest supported weights)`;
+    }
+  }
+  return `no bit-width configuration meets --max-flash, --max-latency and --max-energy together (each alone is achievable); relax one of them`;
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+/** The last resort: the most precise weights with 16-bit activations, when the target has them and the budgets allow. */
+function a16Step(graph: Graph, o: BitSearchOptions, supported: ActivationType[], forced: ActivationType | undefined, last: Candidate, limits: CostLimits): Candidate | undefined {
+  if (forced !== undefined || !supported.includes('int16') || last.activation === 'int16') return undefined;
+  const prices = priceList(pricingModel(graph, 'int16'), 'int16', o.target, [...new Set(last.assignment.values())]);
+  const cost = totalCost(prices, last.assignment);
+  const over = (Object.keys(limits) as Objective[]).some((k) => cost[k] > limits[k]!) || (o.budgets.maxRamBytes !== undefined && prices.ramBytes > o.budgets.maxRamBytes) || prices.ramBytes > o.target.sram_bytes;
+  return over ? undefined : { ...last, label: '16-bit activations', activation: 'int16', cost, ramBytes: prices.ramBytes };
+}

@@ -1,0 +1,55 @@
+/**
+ * Picking configurations off the solver's front with the measured (not additive) proxy: the
+ * cheapest front point whose fake-quant proxy on held-out synthetic samples is within the drop
+ * budget, found by bisection along the front (objective ascending, additive proxy descending, so
+ * the measured proxy falls roughly monotonically); every measurement is cached and reported.
+ */
+import type { WeightBits } from '../quant/pack.js';
+import type { Probe, ProxyMeasure } from './probe.js';
+import type { FrontPoint } from './solver.js';
+
+export interface MeasuredFront {
+  front: FrontPoint[];
+  /** Front index -> the measured proxy (only the points bisection looked at). */
+  measured: Map<number, ProxyMeasure>;
+  measure(index: number): ProxyMeasure;
+}
+
+export function assignmentKey(assignment: ReadonlyMap<string, WeightBits>): string {
+  return [...assignment].map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export function measuredFront(front: FrontPoint[], probe: Probe, fixed: ReadonlyMap<string, WeightBits>): MeasuredFront {
+  const measured = new Map<number, ProxyMeasure>();
+  return {
+    front,
+    measured,
+    measure(index) {
+      let m = measured.get(index);
+      if (!m) {
+        m = probe.measure(new Map([...fixed, ...front[index]!.assignment]));
+        measured.set(index, m);
+      }
+      return m;
+    },
+  };
+}
+
+/**
+ * The cheapest front index whose measured proxy is <= threshold, and whether one exists (if
+ * none, the most precise point: the last).
+ */
+export function cheapestWithin(m: MeasuredFront, threshold: number): { index: number; met: boolean } {
+  const last = m.front.length - 1;
+  if (last < 0) throw new RangeError('empty front');
+  if (m.measure(last).drop > threshold) return { index: last, met: false };
+  let lo = 0;
+  let hi = last; // invariant: hi meets the threshold
+  if (m.measure(lo).drop <= threshold) return { index: lo, met: true };
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (m.measure(mid).drop <= threshold) hi = mid;
+    else lo = mid;
+  }
+  return { index: hi, met: true };
+}
