@@ -43,20 +43,33 @@ static inline int32_t edgec_pack_pair(int32_t lo, int32_t hi)
     return (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
 }
 
+/* (a * b + 2^31) >> 32: SMMULR, the rounded high word of the product. */
+static inline int32_t edgec_smmulr(int32_t a, int32_t b)
+{
+#if defined(__GNUC__)
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
 /*
- * Per output channel: multiplier, left shift, and the rounding constant of the right shift with
- * the output offset folded in (out_offset * 2^right + 2^(right - 1)).
+ * Per output channel: multiplier, left shift + 1, right shift, and the rounding constant of the
+ * right shift with the output offset folded in (out_offset * 2^right + 2^(right - 1)).
  */
 typedef struct {
-    int32_t mult, left, right, round, negative;
+    int32_t mult, left1, right, round, negative;
 } edgec_dsp_requant;
 
+/* chan: bias, multiplier, shift (edgec_gemm_params.chan). */
 static inline edgec_dsp_requant edgec_dsp_channel(const int32_t *chan, int32_t out_offset)
 {
     edgec_dsp_requant r;
     const int32_t shift = chan[2];
     r.mult = chan[1];
-    r.left = shift > 0 ? shift : 0;
+    r.left1 = shift > 0 ? shift + 1 : 1;
     r.right = shift > 0 ? 0 : -shift;
     r.round = (int32_t)((uint32_t)out_offset << r.right) + (r.right > 0 ? (1 << (r.right - 1)) : 0);
     r.negative = r.right > 0 ? 1 : 0;
@@ -64,15 +77,16 @@ static inline edgec_dsp_requant edgec_dsp_channel(const int32_t *chan, int32_t o
 }
 
 /*
- * clamp(divide_by_power_of_two(doubling_high_mult(acc << left, mult), right) + out_offset):
+ * clamp(divide_by_power_of_two(doubling_high_mult(acc << left, mult), right) + out_offset), for
+ * the accumulators the generator proved small (|acc| * 2^(left + 1) < 2^31, src/codegen/
+ * dsp-layout.ts): then doubling_high_mult(a, m) = (2a * m + 2^31) >> 32 is one SMMULR.
  * x + 2^(right-1) - (x < 0) shifted right rounds half away from zero; the saturating add and
- * subtract only ever saturate where the exact result is beyond +-255 (right <= 23), which the
- * clamp maps to the same bound. mult is never INT32_MIN (multipliers are in [2^30, 2^31)).
+ * subtract only saturate where the exact result is beyond +-255 (right <= 23), which the clamp
+ * maps to the same bound.
  */
 static inline int32_t edgec_dsp_requantize(int32_t acc, const edgec_dsp_requant *r, int32_t lo, int32_t hi)
 {
-    const int64_t product = (int64_t)(int32_t)((uint32_t)acc << r->left) * r->mult;
-    const int32_t x = (int32_t)((product + ((int64_t)1 << 30)) >> 31);
+    const int32_t x = edgec_smmulr((int32_t)((uint32_t)acc << r->left1), r->mult);
     const int32_t y = __qsub(__qadd(x, r->round), (int32_t)((uint32_t)x >> 31) & r->negative) >> r->right;
     return y < lo ? lo : (y > hi ? hi : y);
 }

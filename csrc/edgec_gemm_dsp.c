@@ -14,8 +14,10 @@
 #if EDGEC_DSP
 #include "edgec_dsp.h"
 
-/* The pair of column words k = 2i, 2i + 1 of column c sits at col[4i + 2c]. */
-#define EDGEC_COL_AT(k, c) ((((k) >> 1) << 2) + ((c) << 1) + ((k) & 1))
+/*
+ * The column buffer: int32 words, each two int16 of consecutive k; word 2i + c holds k = 2i, 2i + 1
+ * of column c (two columns interleaved, so one pointer walks both).
+ */
 
 /* Field j of every byte of w moved to the top bits of bytes 0 and 2 (even) or 1 and 3 (odd). */
 EDGEC_ALWAYS_INLINE int32_t edgec_field(uint32_t w, int32_t bits, int32_t j, int32_t odd)
@@ -28,20 +30,23 @@ EDGEC_ALWAYS_INLINE int32_t edgec_field(uint32_t w, int32_t bits, int32_t j, int
     return __sxtb16((int32_t)((odd ? (w >> (8 - up)) : (w << up)) & top));
 }
 
-/* One 2-channel block over the whole reduction for 1 or 2 columns; bits is a constant after inlining. */
-EDGEC_ALWAYS_INLINE void edgec_block(const int32_t *w, const int16_t *col, int32_t words, int32_t bits,
-                               int32_t two, int32_t acc[4])
+/*
+ * One 2-channel block over the whole reduction for 1 or 2 columns, accumulators starting at the
+ * scaled biases; bits and two are constants after inlining.
+ */
+EDGEC_ALWAYS_INLINE void edgec_block(const int32_t *w, const int32_t *col, int32_t words, int32_t bits,
+                                     int32_t two, int32_t acc[4])
 {
     const int32_t fields = 8 / bits;
     const int32_t *end = w + 2 * words;
-    int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
     int32_t j;
     while (w != end) {
         const uint32_t w0 = (uint32_t)w[0];
         const uint32_t w1 = (uint32_t)w[1];
         w += 2;
         for (j = 0; j < fields; j++) {
-            const int32_t x0 = edgec_read_word(col), x1 = edgec_read_word(col + 4);
+            const int32_t x0 = col[0], x1 = col[2];
             const int32_t p0 = edgec_field(w0, bits, j, 0), q0 = edgec_field(w0, bits, j, 1);
             const int32_t p1 = edgec_field(w1, bits, j, 0), q1 = edgec_field(w1, bits, j, 1);
             a00 = __smlad(p0, x0, a00);
@@ -49,13 +54,13 @@ EDGEC_ALWAYS_INLINE void edgec_block(const int32_t *w, const int16_t *col, int32
             a10 = __smlad(p1, x0, a10);
             a10 = __smlad(q1, x1, a10);
             if (two) {
-                const int32_t y0 = edgec_read_word(col + 2), y1 = edgec_read_word(col + 6);
+                const int32_t y0 = col[1], y1 = col[3];
                 a01 = __smlad(p0, y0, a01);
                 a01 = __smlad(q0, y1, a01);
                 a11 = __smlad(p1, y0, a11);
                 a11 = __smlad(q1, y1, a11);
             }
-            col += 8;
+            col += 4;
         }
     }
     acc[0] = a00;
@@ -64,42 +69,40 @@ EDGEC_ALWAYS_INLINE void edgec_block(const int32_t *w, const int16_t *col, int32
     acc[3] = a11;
 }
 
-EDGEC_ALWAYS_INLINE void edgec_store_out(int8_t *out, int32_t acc, int32_t bits, const int32_t *chan,
-                                         const edgec_dsp_requant *r, const edgec_gemm_params *p)
-{
-    *out = (int8_t)edgec_dsp_requantize((acc >> (8 - bits)) + chan[0], r, p->act_min, p->act_max);
-}
-
 /* Every channel pair over the 1 or 2 columns in col; out[r * row_stride + c * col_stride]. */
-EDGEC_ALWAYS_INLINE void edgec_gemm_bits(const edgec_gemm_params *p, const int16_t *col, int32_t two, int8_t *out,
-                                   int32_t row_stride, int32_t col_stride, int32_t bits)
+EDGEC_ALWAYS_INLINE void edgec_gemm_bits(const edgec_gemm_params *p, const int32_t *col, int32_t two, int8_t *out,
+                                         int32_t row_stride, int32_t col_stride, int32_t bits)
 {
+    const int32_t scale = 8 - bits;
     const int32_t per_word = 32 / bits;
     const int32_t words = (p->depth + per_word - 1) / per_word;
     const int32_t *w = p->w;
     const int32_t *chan = p->chan;
+    /* Locals, not p->...: the int8 stores below may alias p as far as the compiler knows. */
+    const int32_t rows = p->rows, out_offset = p->out_offset, lo = p->act_min, hi = p->act_max;
     int32_t r;
-    for (r = 0; r < p->rows; r += 2) {
+    for (r = 0; r < rows; r += 2, chan += 6, w += 2 * words, out += 2 * row_stride) {
         int32_t acc[4];
-        const edgec_dsp_requant r0 = edgec_dsp_channel(chan, p->out_offset);
-        const edgec_dsp_requant r1 = edgec_dsp_channel(chan + 3, p->out_offset);
+        edgec_dsp_requant q;
+        acc[0] = acc[1] = (int32_t)((uint32_t)chan[0] << scale);
+        acc[2] = acc[3] = (int32_t)((uint32_t)chan[3] << scale);
         edgec_block(w, col, words, bits, two, acc);
-        w += 2 * words;
-        edgec_store_out(out + r * row_stride, acc[0], bits, chan, &r0, p);
+        q = edgec_dsp_channel(chan, out_offset);
+        out[0] = (int8_t)edgec_dsp_requantize(acc[0] >> scale, &q, lo, hi);
         if (two) {
-            edgec_store_out(out + r * row_stride + col_stride, acc[1], bits, chan, &r0, p);
+            out[col_stride] = (int8_t)edgec_dsp_requantize(acc[1] >> scale, &q, lo, hi);
         }
-        if (r + 1 < p->rows) {
-            edgec_store_out(out + (r + 1) * row_stride, acc[2], bits, chan + 3, &r1, p);
+        if (r + 1 < rows) {
+            q = edgec_dsp_channel(chan + 3, out_offset);
+            out[row_stride] = (int8_t)edgec_dsp_requantize(acc[2] >> scale, &q, lo, hi);
             if (two) {
-                edgec_store_out(out + (r + 1) * row_stride + col_stride, acc[3], bits, chan + 3, &r1, p);
+                out[row_stride + col_stride] = (int8_t)edgec_dsp_requantize(acc[3] >> scale, &q, lo, hi);
             }
         }
-        chan += 6;
     }
 }
 
-static void edgec_gemm(const edgec_gemm_params *p, const int16_t *col, int32_t two, int8_t *out, int32_t row_stride,
+static void edgec_gemm(const edgec_gemm_params *p, const int32_t *col, int32_t two, int8_t *out, int32_t row_stride,
                        int32_t col_stride)
 {
     if (p->w_bits == 8) {
@@ -115,82 +118,100 @@ static void edgec_gemm(const edgec_gemm_params *p, const int16_t *col, int32_t t
     }
 }
 
-/* Zeros after the reduction up to a whole weight word (the arranged weights are zero there too). */
-static void edgec_pad_col(int16_t *col, int32_t depth, int32_t bits)
+/* Zero words after the reduction up to a whole weight word (the arranged weights are zero there). */
+static void edgec_pad_col(int32_t *col, int32_t depth, int32_t bits)
 {
     const int32_t per_word = 32 / bits;
     const int32_t padded = (depth + per_word - 1) / per_word * per_word;
-    int32_t k;
-    for (k = depth; k < padded; k++) {
-        col[EDGEC_COL_AT(k, 0)] = 0;
-        col[EDGEC_COL_AT(k, 1)] = 0;
+    int32_t i;
+    for (i = (depth + 1) / 2; i < padded / 2; i++) {
+        col[2 * i] = 0;
+        col[2 * i + 1] = 0;
     }
 }
 
-void edgec_pointwise_conv_dsp(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out, int16_t *col)
+void edgec_pointwise_conv_dsp(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out, int16_t *scratch)
 {
+    int32_t *col = (int32_t *)(void *)scratch;
     int32_t px, k;
     edgec_pad_col(col, p->depth, p->w_bits);
     for (px = 0; px < plane; px += 2) {
         const int32_t two = px + 1 < plane;
         const int8_t *x = in + px;
-        int32_t *pairs = (int32_t *)(void *)col;
+        int32_t *pairs = col;
         for (k = 0; k + 1 < p->depth; k += 2, x += 2 * plane, pairs += 2) {
             pairs[0] = edgec_pack_pair(x[0], x[plane]);
-            pairs[1] = two ? edgec_pack_pair(x[1], x[plane + 1]) : 0;
+            pairs[1] = edgec_pack_pair(two ? x[1] : 0, two ? x[plane + 1] : 0);
         }
         if (k < p->depth) {
-            col[EDGEC_COL_AT(k, 0)] = x[0];
-            col[EDGEC_COL_AT(k, 1)] = two ? x[1] : 0;
+            pairs[0] = edgec_pack_pair(x[0], 0);
+            pairs[1] = edgec_pack_pair(two ? x[1] : 0, 0);
         }
         edgec_gemm(p, col, two, out + px, plane, 1);
     }
 }
 
-/* The patch of output pixel (oy, ox) into column c; taps in the padding read the zero point. */
+/* The patch of output pixel (oy, ox) as int16 into patch[]; taps in the padding read the zero point. */
 static void edgec_im2col(const edgec_window *g, int32_t zero_point, const int8_t *in, int32_t oy, int32_t ox,
-                         int16_t *col, int32_t c)
+                         int16_t *patch)
 {
-    int32_t ic, ky, kx, k = 0;
+    int32_t ic, ky, kx;
     for (ic = 0; ic < g->in_c; ic++) {
         const int8_t *channel = in + ic * g->in_h * g->in_w;
         for (ky = 0; ky < g->k_h; ky++) {
             const int32_t iy = oy * g->stride_h - g->pad_top + ky * g->dil_h;
             const int32_t row_inside = iy >= 0 && iy < g->in_h;
-            for (kx = 0; kx < g->k_w; kx++, k++) {
+            for (kx = 0; kx < g->k_w; kx++) {
                 const int32_t ix = ox * g->stride_w - g->pad_left + kx * g->dil_w;
-                col[EDGEC_COL_AT(k, c)] =
-                    (int16_t)(row_inside && ix >= 0 && ix < g->in_w ? channel[iy * g->in_w + ix] : zero_point);
+                *patch++ = (int16_t)(row_inside && ix >= 0 && ix < g->in_w ? channel[iy * g->in_w + ix] : zero_point);
             }
         }
     }
 }
 
+/*
+ * scratch: the interleaved column words, then two int16 patches of depth (rounded up to even)
+ * that are paired into it.
+ */
 void edgec_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
-                    int8_t *out, int16_t *col)
+                    int8_t *out, int16_t *scratch)
 {
     const int32_t plane = g->out_h * g->out_w;
-    int32_t px;
+    const int32_t per_word = 32 / p->w_bits;
+    const int32_t padded = (p->depth + per_word - 1) / per_word * per_word;
+    int32_t *col = (int32_t *)(void *)scratch;
+    int16_t *a = scratch + 2 * padded;
+    int16_t *b = a + padded;
+    int32_t px, k;
     edgec_pad_col(col, p->depth, p->w_bits);
+    a[p->depth] = 0;
+    b[p->depth] = 0;
     for (px = 0; px < plane; px += 2) {
         const int32_t two = px + 1 < plane;
-        edgec_im2col(g, zero_point, in, px / g->out_w, px % g->out_w, col, 0);
+        edgec_im2col(g, zero_point, in, px / g->out_w, px % g->out_w, a);
         if (two) {
-            edgec_im2col(g, zero_point, in, (px + 1) / g->out_w, (px + 1) % g->out_w, col, 1);
+            edgec_im2col(g, zero_point, in, (px + 1) / g->out_w, (px + 1) % g->out_w, b);
+        }
+        for (k = 0; k < p->depth; k += 2) {
+            col[k] = edgec_pack_pair(a[k], a[k + 1]);
+            col[k + 1] = two ? edgec_pack_pair(b[k], b[k + 1]) : 0;
         }
         edgec_gemm(p, col, two, out + px, plane, 1);
     }
 }
 
-void edgec_fully_connected_dsp(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out, int16_t *col)
+void edgec_fully_connected_dsp(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out, int16_t *scratch)
 {
+    int32_t *col = (int32_t *)(void *)scratch;
     int32_t r, k;
     edgec_pad_col(col, p->depth, p->w_bits);
     for (r = 0; r < rows; r += 2) {
         const int32_t two = r + 1 < rows;
-        for (k = 0; k < p->depth; k++) {
-            col[EDGEC_COL_AT(k, 0)] = in[r * p->depth + k];
-            col[EDGEC_COL_AT(k, 1)] = (int16_t)(two ? in[(r + 1) * p->depth + k] : 0);
+        const int8_t *x = in + r * p->depth;
+        for (k = 0; k < p->depth; k += 2) {
+            const int32_t more = k + 1 < p->depth;
+            col[k] = edgec_pack_pair(x[k], more ? x[k + 1] : 0);
+            col[k + 1] = two ? edgec_pack_pair(x[p->depth + k], more ? x[p->depth + k + 1] : 0) : 0;
         }
         edgec_gemm(p, col, two, out + r * p->rows, 1, p->rows);
     }

@@ -44,16 +44,19 @@ export function arrangeGemmWeights(values: Int8Array, rows: number, depth: numbe
   return out;
 }
 
-/** int16 elements of the GEMM kernels' column buffer: two columns of the padded reduction. */
-export function gemmColumnBytes(depth: number, bits: DspBits): number {
-  return 2 * 2 * Math.ceil(depth / valuesPerWord(bits)) * valuesPerWord(bits);
+/** Scratch of the GEMM kernels: two interleaved int16 columns of the padded reduction, and for
+ * the im2col conv two int16 patches besides. */
+export function gemmScratchBytes(depth: number, bits: DspBits, im2col: boolean): number {
+  const padded = Math.ceil(depth / valuesPerWord(bits)) * valuesPerWord(bits);
+  return (im2col ? 8 : 4) * padded;
 }
 
-/** Padded plane of the depthwise kernel (as edgec_span in C) plus its 4 bytes of over-read. */
+/** The depthwise kernel's padded plane (edgec_span in C) with 4 bytes of over-read, then int32
+ * accumulators of one output plane (plus one for an odd width). */
 export function depthwiseBufferBytes(inH: number, inW: number, outH: number, outW: number, strideH: number, kH: number, padTop: number, padLeft: number): number {
   const width = Math.max(inW + padLeft, outW - 1 + 3);
   const height = Math.max(inH + padTop, (outH - 1) * strideH + kH);
-  return width * height + 4;
+  return Math.ceil((width * height + 4) / 4) * 4 + 4 * (outH * outW + 1);
 }
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -75,7 +78,9 @@ export function dspIneligibility(layer: QLayer, inputs: readonly QTensor[], outp
 
 /**
  * Per channel (rows rounded up to even): bias + inputOffset * sum of the channel's weights, the
- * multiplier and the shift; undefined if a folded bias leaves the int32 range.
+ * multiplier and the shift. Undefined unless every reachable accumulator a (inputs in [-128, 127])
+ * keeps |a| * 2^(left shift + 1) and |a| * 2^(8 - bits) (the int4/int2 pre-scaling) below 2^31:
+ * the DSP requantization's single SMMULR relies on it.
  */
 export function foldedChannels(layer: QLayer, rows: number, depth: number, inputOffset: number): Int32Array | undefined {
   const { weights, requant, bias } = layer;
@@ -83,10 +88,17 @@ export function foldedChannels(layer: QLayer, rows: number, depth: number, input
   const out = new Int32Array(Math.ceil(rows / 2) * 2 * 3);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
-    for (let k = 0; k < depth; k++) sum += weights.values[r * depth + k]!;
+    let magnitude = 0;
+    for (let k = 0; k < depth; k++) {
+      const w = weights.values[r * depth + k]!;
+      sum += w;
+      magnitude += Math.abs(w);
+    }
     const folded = (bias ? bias[r]! : 0) + inputOffset * sum;
-    if (Math.abs(folded) > INT32_MAX) return undefined;
     const channel = requant.multiplier.length === 1 ? 0 : r;
+    const bound = Math.abs(folded) + 128 * magnitude;
+    const left = Math.max(0, requant.shift[channel]!);
+    if (bound * 2 ** Math.max(left + 1, 8 - weights.bits) > INT32_MAX) return undefined;
     out.set([folded, requant.multiplier[channel]!, requant.shift[channel]!], 3 * r);
   }
   for (let r = rows; r < out.length / 3; r++) out.set([0, 1 << 30, 0], 3 * r);

@@ -12,6 +12,12 @@ export function poolEmitC(kind: 'max' | 'average'): CEmitFacet {
     emit(ctx) {
       const p = (n: string) => num(ctx.layer, n);
       const [lo, hi] = clampOf(ctx);
+      // One window over the whole unpadded plane (DS-CNN's final pool) is a global average:
+      // the same sum and rounded division, without the per-tap bounds checks.
+      const pads = p('padTop') + p('padLeft') + p('padBottom') + p('padRight');
+      if (kind === 'average' && p('kernelHeight') === p('inHeight') && p('kernelWidth') === p('inWidth') && pads === 0 && p('outHeight') === 1 && p('outWidth') === 1) {
+        return `edgec_global_average_pool(${p('planes')}, ${p('inHeight') * p('inWidth')}, ${is16(ctx.inputs[0]!)}, ${lo}, ${hi}, ${ctx.input(0)}, ${ctx.output(0)});`;
+      }
       const window = ctx.constStruct('geom', 'edgec_window', cStructInit({
         in_c: p('planes'), in_h: p('inHeight'), in_w: p('inWidth'),
         out_c: p('planes'), out_h: p('outHeight'), out_w: p('outWidth'),

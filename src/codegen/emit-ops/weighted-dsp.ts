@@ -7,7 +7,7 @@
 import type { QLayer, QTensor } from '../../quant/qmodel.js';
 import type { CLayerContext } from '../c-facet.js';
 import { cStructInit } from '../c-format.js';
-import { arrangeGemmWeights, depthwiseBufferBytes, dspIneligibility, foldedChannels, gemmColumnBytes, type DspBits } from '../dsp-layout.js';
+import { arrangeGemmWeights, depthwiseBufferBytes, dspIneligibility, foldedChannels, gemmScratchBytes, type DspBits } from '../dsp-layout.js';
 
 export type DspKind = 'pointwise' | 'conv' | 'depthwise' | 'dense';
 
@@ -43,7 +43,7 @@ export function dspScratchBytes(layer: QLayer, kind: DspKind): number {
   if (kind === 'depthwise') {
     return depthwiseBufferBytes(p('inHeight'), p('inWidth'), p('outHeight'), p('outWidth'), p('strideHeight'), p('kernelHeight'), p('padTop'), p('padLeft'));
   }
-  return gemmColumnBytes(gemmShape(layer, kind)[1], layer.weights!.bits as DspBits);
+  return gemmScratchBytes(gemmShape(layer, kind)[1], layer.weights!.bits as DspBits, kind === 'conv');
 }
 
 /** Declarations (through ctx) and the call of the DSP variant; `window` declares the edgec_window. */
