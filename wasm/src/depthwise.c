@@ -35,18 +35,70 @@ static void clamp_plane(float *y, int len, float lo, float hi) {
 }
 
 /*
+ * One channel's padded image split into column phases (as phase_image in im2col.c) with a row
+ * pitch of `pitch` >= Wq floats, zero past column Wq: a tap's reads that run past an output row
+ * then meet zeros, not the next row.
+ */
+static void phase_plane(float *dst, const float *plane, const ConvGeom *g, int Hp, int Wq, int pitch) {
+  const int s = g->stride_w;
+  for (int ph = 0; ph < s; ph++) {
+    for (int r = 0; r < Hp; r++, dst += pitch) {
+      const int ih = r - g->pad_t;
+      const float *row = plane + (long)ih * g->in_w;
+      for (int q = 0, iw = ph - g->pad_l; q < pitch; q++, iw += s)
+        dst[q] = q < Wq && ih >= 0 && ih < g->in_h && iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
+    }
+  }
+}
+
+/*
+ * Narrow stride-1 planes (DS-CNN's are 5 wide) as one long run: the output is computed on the
+ * padded grid (row pitch `pitch`), where every tap is the input grid shifted by a constant, so
+ * each tap is one vector loop over the whole plane; the grid's extra columns are then dropped.
+ * Same order of additions as the row-by-row loop: the bias, then the taps in (kh, kw) order.
+ */
+static void depthwise_plane_flat(float *y, const float *x, const float *wm, float b, const ConvGeom *g, float *scratch) {
+  const int reach = (g->k_w - 1) * g->dil_w, Hp = g->out_h + (g->k_h - 1) * g->dil_h;
+  const int Wq = g->out_w + reach, pitch = Wq + reach, len = g->out_h * pitch;
+  float *phases = scratch, *grid = scratch + (long)(Hp + 1) * pitch;
+  phase_plane(phases, x, g, Hp, Wq, pitch);
+  const v128_t bv = wasm_f32x4_splat(b);
+  for (int q = 0; q < len; q += 4) wasm_v128_store(grid + q, bv);
+  for (int kh = 0, k = 0; kh < g->k_h; kh++) {
+    for (int kw = 0; kw < g->k_w; kw++, k++) {
+      const float *a = phases + (long)kh * g->dil_h * pitch + kw * g->dil_w;
+      const v128_t wv = wasm_f32x4_splat(wm[k]);
+      for (int q = 0; q < len; q += 4)
+        wasm_v128_store(grid + q, wasm_f32x4_add(wasm_v128_load(grid + q), wasm_f32x4_mul(wv, wasm_v128_load(a + q))));
+    }
+  }
+  for (int oh = 0; oh < g->out_h; oh++)
+    for (int ow = 0; ow < g->out_w; ow++) y[(long)oh * g->out_w + ow] = grid[(long)oh * pitch + ow];
+}
+
+/* Whether depthwise_forward takes the flat path (depthwiseForwardScratch in conv-call.ts sizes it). */
+static int flat_path(const ConvGeom *g) {
+  return g->stride_h == 1 && g->stride_w == 1 && g->out_w < 16;
+}
+
+/*
  * Direct, tap by tap: the output plane starts at the bias and each of the kh*kw taps adds
  * w * (the input shifted by the tap) over the columns where the tap lands inside the input, four
  * at a time at stride 1. Every output sums its taps in (kh, kw) order, then is clamped (fused activation).
  */
-void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *unused) {
-  (void)unused;
+void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
   const int mult = g->out_c / g->groups, H = g->in_h, W = g->in_w, oH = g->out_h, oW = g->out_w, sw = g->stride_w;
+  const int flat = flat_path(g);
   for (int n = n0; n < n1; n++) {
     for (int m = 0; m < g->out_c; m++) {
       const float *x = in + ((long)n * g->in_c + m / mult) * H * W;
       float *y = out + ((long)n * g->out_c + m) * oH * oW;
       const float b = bias ? bias[m] : 0.0f;
+      if (flat) {
+        depthwise_plane_flat(y, x, w + (long)m * g->k_h * g->k_w, b, g, scratch);
+        clamp_plane(y, oH * oW, g->act_lo, g->act_hi);
+        continue;
+      }
       for (int i = 0; i < oH * oW; i++) y[i] = b;
       for (int kh = 0; kh < g->k_h; kh++) {
         for (int kw = 0; kw < g->k_w; kw++) {
@@ -98,23 +150,6 @@ void EXPORT(depthwise_backward_input)(float *dx, const float *dy, const float *w
           }
         }
       }
-    }
-  }
-}
-
-/*
- * One channel's padded image split into column phases (as phase_image in im2col.c) with a row
- * pitch of `pitch` >= Wq floats, zero past column Wq: a tap's reads that run past an output row
- * then meet zeros, not the next row.
- */
-static void phase_plane(float *dst, const float *plane, const ConvGeom *g, int Hp, int Wq, int pitch) {
-  const int s = g->stride_w;
-  for (int ph = 0; ph < s; ph++) {
-    for (int r = 0; r < Hp; r++, dst += pitch) {
-      const int ih = r - g->pad_t;
-      const float *row = plane + (long)ih * g->in_w;
-      for (int q = 0, iw = ph - g->pad_l; q < pitch; q++, iw += s)
-        dst[q] = q < Wq && ih >= 0 && ih < g->in_h && iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
     }
   }
 }

@@ -79,6 +79,18 @@ function forwardScratchFloats(s: Conv2dShape, depth: number, pointwise: boolean)
   return phaseImageFloats(s) + depth;
 }
 
+/**
+ * Scratch of depthwise_forward (depthwise.c): on its flat path (stride 1, fewer than 16 output
+ * columns) the padded plane with a zero row, and the output grid, each rounded to whole vectors.
+ */
+function depthwiseForwardScratch(s: Conv2dShape): number {
+  if (s.strideHeight !== 1 || s.strideWidth !== 1 || s.outWidth >= 16) return 0;
+  const reach = (s.kernelWidth - 1) * s.dilationWidth;
+  const pitch = s.outWidth + 2 * reach;
+  const rows = s.outHeight + (s.kernelHeight - 1) * s.dilationHeight;
+  return (rows + 1) * pitch + Math.ceil((s.outHeight * pitch) / 4) * 4 + 4;
+}
+
 /** Floats of one group's phase image (phase_size in wasm/src/kernels.h): C/g x stride_w x Hp x Wq. */
 export function phaseImageFloats(s: Conv2dShape): number {
   const rows = (s.outHeight - 1) * s.strideHeight + (s.kernelHeight - 1) * s.dilationHeight + 1;
@@ -95,7 +107,7 @@ export function runConvForward(
   if (!call) return false;
   const { arena } = call;
   const z = sizes(s);
-  const scratchFloats = z.depthwise ? 0 : forwardScratchFloats(s, z.depth, z.pointwise);
+  const scratchFloats = z.depthwise ? depthwiseForwardScratch(s) : forwardScratchFloats(s, z.depth, z.pointwise);
   // +4 floats: stride-2 panels read one float past the last tap (im2col.c).
   const pIn = arena.reserve(input.length + 4);
   const pW = arena.reserve(weight.length);
