@@ -20,6 +20,9 @@ const DONE = 1; // job number the worker last finished
 const STATUS = 2; // 0 ok, 1 the kernel threw
 const FN = 3; // index into the export names
 const ARGC = 4;
+const SLOT = 5; // dynamic jobs: index of the [first, end) item pair in the arguments (-1: static job)
+const ITEMS = 6; // dynamic jobs: how many items
+const GRAIN = 7; // dynamic jobs: items per grab
 const ARGS = 8;
 const MAX_ARGS = 24;
 /** How long the caller waits for a worker before calling it a bug (a kernel runs in milliseconds). */
@@ -28,18 +31,28 @@ const WORKER_TIMEOUT_MS = 120_000;
 /** The worker's whole program, evaluated as CommonJS so it runs the same from src/ and dist/. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, names } = workerData;
+const { module, memory, control, names, counter } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const kernels = names.map((name) => instance.exports[name]);
 const ctl = new Int32Array(control);
+const next = new Int32Array(counter);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctl, ${SEQ}, seen);
   seen = Atomics.load(ctl, ${SEQ});
   if (seen < 0) break;
   const args = Array.from(ctl.subarray(${ARGS}, ${ARGS} + ctl[${ARGC}]));
+  const kernel = kernels[ctl[${FN}]];
+  const slot = ctl[${SLOT}], items = ctl[${ITEMS}], grain = ctl[${GRAIN}];
   let status = 0;
-  try { kernels[ctl[${FN}]](...args); } catch { status = 1; }
+  try {
+    if (slot < 0) kernel(...args);
+    else for (let first = Atomics.add(next, 0, grain); first < items; first = Atomics.add(next, 0, grain)) {
+      args[slot] = first;
+      args[slot + 1] = Math.min(items, first + grain);
+      kernel(...args);
+    }
+  } catch { status = 1; }
   Atomics.store(ctl, ${STATUS}, status);
   Atomics.store(ctl, ${DONE}, seen);
   Atomics.notify(ctl, ${DONE});
@@ -54,6 +67,8 @@ interface PooledWorker {
 
 let pool: PooledWorker[] = [];
 let poolFor: WasmKernels | undefined;
+/** The next unclaimed item of a dynamic job, shared by the caller and every worker. */
+const nextItem = new Int32Array(new SharedArrayBuffer(4));
 
 let threadsFor: { given: string | undefined; count: number } | undefined;
 
@@ -85,7 +100,7 @@ function startWorkers(kernels: WasmKernels, count: number): void {
     const control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: kernels.module, memory: kernels.memory, control: control.buffer, names },
+      workerData: { module: kernels.module, memory: kernels.memory, control: control.buffer, names, counter: nextItem.buffer },
     });
     worker.unref();
     pool.push({ worker, control, seq: 0 });
@@ -103,29 +118,62 @@ export function splitRange(total: number, parts: number): [number, number][] {
  * Every list must write disjoint memory.
  */
 export function runShares(kernels: WasmKernels, name: string, shares: number[][]): void {
-  const kernel = kernels.exports[name];
-  if (!kernel) throw new InternalError(`WebAssembly kernel "${name}" is not exported`);
-  const started: PooledWorker[] = [];
-  if (shares.length > 1) {
-    startWorkers(kernels, shares.length - 1);
-    const fn = exportNames(kernels).indexOf(name);
-    shares.slice(1).forEach((args, i) => {
-      const w = pool[i]!;
-      if (args.length > MAX_ARGS) throw new InternalError(`WebAssembly kernel "${name}" takes at most ${MAX_ARGS} arguments`);
-      w.control[FN] = fn;
-      w.control[ARGC] = args.length;
-      w.control.set(args, ARGS);
-      w.seq++;
-      Atomics.store(w.control, SEQ, w.seq);
-      Atomics.notify(w.control, SEQ);
-      started.push(w);
-    });
-  }
+  const kernel = exportedKernel(kernels, name);
+  const started = startShares(kernels, name, shares.slice(1), { slot: -1, items: 0, grain: 0 });
   try {
     kernel(...shares[0]!);
   } finally {
     for (const w of started) waitFor(w, name);
   }
+}
+
+/**
+ * Calls the export `name` over `items` independent items claimed `grain` at a time by whichever
+ * thread is free (one argument list per thread, as in runShares; arguments slot and slot + 1 are
+ * set to each claimed [first, end) range). On a shared machine a descheduled worker then holds
+ * up one grain, not half the work. Each item's result must not depend on which thread runs it.
+ */
+export function runDynamic(kernels: WasmKernels, name: string, shares: number[][], slot: number, items: number, grain: number): void {
+  const kernel = exportedKernel(kernels, name);
+  Atomics.store(nextItem, 0, 0);
+  const started = startShares(kernels, name, shares.slice(1), { slot, items, grain });
+  try {
+    const args = [...shares[0]!];
+    for (let first = Atomics.add(nextItem, 0, grain); first < items; first = Atomics.add(nextItem, 0, grain)) {
+      args[slot] = first;
+      args[slot + 1] = Math.min(items, first + grain);
+      kernel(...args);
+    }
+  } finally {
+    for (const w of started) waitFor(w, name);
+  }
+}
+
+function exportedKernel(kernels: WasmKernels, name: string): (...args: number[]) => void {
+  const kernel = kernels.exports[name];
+  if (!kernel) throw new InternalError(`WebAssembly kernel "${name}" is not exported`);
+  return kernel;
+}
+
+/** Hands one argument list to each worker and wakes it; returns the workers started. */
+function startShares(kernels: WasmKernels, name: string, shares: number[][], job: { slot: number; items: number; grain: number }): PooledWorker[] {
+  if (shares.length === 0) return [];
+  startWorkers(kernels, shares.length);
+  const fn = exportNames(kernels).indexOf(name);
+  return shares.map((args, i) => {
+    const w = pool[i]!;
+    if (args.length > MAX_ARGS) throw new InternalError(`WebAssembly kernel "${name}" takes at most ${MAX_ARGS} arguments`);
+    w.control[FN] = fn;
+    w.control[ARGC] = args.length;
+    w.control[SLOT] = job.slot;
+    w.control[ITEMS] = job.items;
+    w.control[GRAIN] = job.grain;
+    w.control.set(args, ARGS);
+    w.seq++;
+    Atomics.store(w.control, SEQ, w.seq);
+    Atomics.notify(w.control, SEQ);
+    return w;
+  });
 }
 
 function waitFor(w: PooledWorker, name: string): void {

@@ -5,7 +5,7 @@
  * input gradient reuses (conv2d-backward-wasm.ts).
  */
 import type { Conv2dShape } from '../conv2d.js';
-import { runShares, splitRange, threadCount } from '../parallel.js';
+import { runDynamic, threadCount } from '../parallel.js';
 import { Arena } from './arena.js';
 import { wasmKernels, type WasmKernels } from './module.js';
 
@@ -113,15 +113,15 @@ export function runConvForward(
   const pW = arena.reserve(weight.length);
   const pB = bias ? arena.reserve(bias.length) : 0;
   const pOut = arena.reserve(out.length);
-  const ranges = splitRange(s.batch, shareCount(z.macs, s.batch));
-  const scratch = ranges.map(() => arena.reserve(scratchFloats));
+  const scratch = Array.from({ length: shareCount(z.macs, s.batch) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s, clamp);
   arena.write(pIn, input);
   arena.write(pW, weight);
   if (bias) arena.write(pB, bias);
   const name = z.depthwise ? 'depthwise_forward' : 'conv_forward';
-  runShares(call.kernels, name, ranges.map(([n0, n1], i) => [pOut, pIn, pW, pB, call.geometry, n0, n1, scratch[i]!]));
+  // Images claimed one at a time by whichever thread is free (arguments 5, 6: the image range).
+  runDynamic(call.kernels, name, scratch.map((at) => [pOut, pIn, pW, pB, call.geometry, 0, 0, at]), 5, s.batch, 1);
   arena.read(out, pOut);
   return true;
 }

@@ -10,7 +10,7 @@
  *   order, with the bias gradient in the same pass; bit-identical whatever the thread count.
  */
 import type { Conv2dShape } from '../conv2d.js';
-import { runShares, splitRange } from '../parallel.js';
+import { runDynamic } from '../parallel.js';
 import { beginConvCall, phaseImageFloats, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
 
 /** Images per partial weight gradient: fixed, so the order of float additions is too. */
@@ -66,17 +66,14 @@ export function wasmConv2dBackwardInput(dx: Float32Array, dy: Float32Array, weig
   const pDy = arena.reserve(dy.length);
   const pW = arena.reserve(weight.length);
   const pDx = arena.reserve(dx.length);
-  const ranges = splitRange(s.batch, shareCount(z.macs, s.batch));
-  const scratch = ranges.map(() => arena.reserve(scratchFloats));
+  const scratch = Array.from({ length: shareCount(z.macs, s.batch) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s);
   arena.write(pDy, dy);
   arena.write(pW, weight);
-  if (z.depthwise) {
-    runShares(call.kernels, 'depthwise_backward_input', ranges.map(([n0, n1]) => [pDx, pDy, pW, call.geometry, n0, n1]));
-  } else {
-    runShares(call.kernels, 'conv_backward_input', ranges.map(([n0, n1], i) => [pDx, pDy, pW, call.geometry, n0, n1, scratch[i]!]));
-  }
+  // Images claimed one at a time by whichever thread is free (arguments 4, 5: the image range).
+  const name = z.depthwise ? 'depthwise_backward_input' : 'conv_backward_input';
+  runDynamic(call.kernels, name, scratch.map((at) => [pDx, pDy, pW, call.geometry, 0, 0, at]), 4, s.batch, 1);
   arena.read(dx, pDx);
   return true;
 }
@@ -102,14 +99,14 @@ export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, inp
   const pDbParts = db ? arena.reserve(chunks * db.length) : 0;
   const pDb = db ? arena.reserve(db.length) : 0;
   const pSum = z.depthwise ? 0 : arena.reserve(dw.length);
-  const ranges = splitRange(chunks, shareCount(z.macs, chunks));
-  const scratch = ranges.map(() => arena.reserve(scratchFloats));
+  const scratch = Array.from({ length: shareCount(z.macs, chunks) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s);
   arena.write(pDy, dy);
   arena.write(pIn, input);
   const name = z.depthwise ? 'depthwise_backward_weight' : 'conv_backward_weight';
-  runShares(call.kernels, name, ranges.map(([c0, c1], i) => [pParts, pDbParts, pDy, pIn, call.geometry, c0, c1, WEIGHT_GRAD_CHUNK, scratch[i]!]));
+  // Chunks claimed one at a time (arguments 5, 6): each chunk's partial sum lands in its own slot.
+  runDynamic(call.kernels, name, scratch.map((at) => [pParts, pDbParts, pDy, pIn, call.geometry, 0, 0, WEIGHT_GRAD_CHUNK, at]), 5, chunks, 1);
   const run = call.kernels.exports;
   if (z.depthwise) {
     run['sum_parts']!(pDw, pParts, chunks, dw.length);
