@@ -36,6 +36,12 @@ export interface DistillOptions {
    * bias-corrected copy); same structure and value names.
    */
   teacher?: Graph;
+  /**
+   * Mix each batch element with another sample (x = l a + (1 - l) b, l uniform in [0.5, 1]):
+   * the teacher labels every mixture afresh, so a small synthetic set yields endless distinct
+   * inputs inside the same input domain (convex combinations). Default true.
+   */
+  mixup?: boolean;
   /** Called after every step. */
   onProgress?: (p: DistillProgress) => void;
   signal?: AbortSignal;
@@ -85,10 +91,11 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
   const input = teacher.inputs[0]!;
   const wanted = new Set([teacher.outputs[0]!.name, ...objective.features]);
   const next = batches(samples.length, batch, o.seed);
+  const mixing = o.mixup ?? true ? rng((o.seed ^ 0x5bd1e995) >>> 0) : undefined;
   const losses: number[] = [];
   for (let step = 0; step < o.steps; step++) {
     if (o.signal?.aborted) throw new UsageError('distillation interrupted');
-    const x = stackBatch(next(), samples, [batch, ...input.shape.slice(1)]);
+    const x = stackBatch(next(), samples, [batch, ...input.shape.slice(1)], mixing);
     const feeds = { [input.name]: x };
     const all = runGraph(teacherB, feeds, { keepAll: true });
     const target = new Map<string, Tensor>([...wanted].map((v) => [v, all.get(v)!]));
@@ -148,10 +155,16 @@ function batches(count: number, batch: number, seed: number): () => number[] {
   };
 }
 
-function stackBatch(indices: number[], samples: Float32Array[], shape: number[]): Tensor {
+function stackBatch(indices: number[], samples: Float32Array[], shape: number[], mixing?: () => number): Tensor {
   const per = sizeOf(shape) / indices.length;
   const data = new Float32Array(per * indices.length);
-  indices.forEach((i, k) => data.set(samples[i]!.subarray(0, per), k * per));
+  indices.forEach((i, k) => {
+    const a = samples[i]!;
+    if (!mixing) return void data.set(a.subarray(0, per), k * per);
+    const b = samples[Math.floor(mixing() * samples.length)]!;
+    const l = 0.5 + 0.5 * mixing();
+    for (let e = 0; e < per; e++) data[k * per + e] = l * a[e]! + (1 - l) * b[e]!;
+  });
   return makeTensor('float32', shape, data);
 }
 
