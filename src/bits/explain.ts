@@ -28,6 +28,7 @@ export interface ConfigurationReport {
   weight_bytes: number;
   latency_ms: number;
   energy_uj: number;
+  cycles: number;
   ram_bytes: number;
   proxy_additive: number;
   proxy_measured: ProxyReport;
@@ -59,6 +60,8 @@ export interface BitSearchReport {
   holdout_samples: number;
   exact: boolean;
   chosen: ConfigurationReport;
+  /** The chosen configuration against all layers at w8 (same activation width): cycles(w8) / cycles(chosen), and the flash ratio. */
+  versus_w8: { speedup: number; flash_ratio: number; weight_ratio: number } | null;
   layers: LayerChoiceReport[];
   uniform: ConfigurationReport[];
   front: { objective: number; proxy_additive: number; proxy_measured: number | null; weight_bits: string }[];
@@ -83,6 +86,7 @@ export function configurationReport(c: Candidate): ConfigurationReport {
     weight_bytes: c.cost.weight_bytes,
     latency_ms: r6(c.cost.latency_ms),
     energy_uj: r6(c.cost.energy_uj),
+    cycles: c.cost.cycles,
     ram_bytes: c.ramBytes,
     proxy_additive: r6(c.additive),
     proxy_measured: proxyReport(c.measured),
@@ -120,6 +124,7 @@ export function explainSearch(r: BitSearchResult, chosen: Candidate, objective: 
     holdout_samples: r.holdoutSamples,
     exact: r.exact,
     chosen: configurationReport(chosen),
+    versus_w8: versusW8(r, chosen),
     layers: [...chosen.assignment.keys()].map((l) => layerChoice(r, chosen, objective, l)),
     uniform: r.uniform.map(configurationReport),
     front: [...keep]
@@ -127,4 +132,10 @@ export function explainSearch(r: BitSearchResult, chosen: Candidate, objective: 
       .map((i) => ({ objective: r6(front[i]!.cost[objective]), proxy_additive: r6(front[i]!.proxy), proxy_measured: r.front.measured.has(i) ? r6(r.front.measured.get(i)!.drop) : null, weight_bits: [...front[i]!.assignment.values()].join('') })),
     realizations,
   };
+}
+
+function versusW8(r: BitSearchResult, chosen: Candidate): BitSearchReport['versus_w8'] {
+  const w8 = r.uniform.find((u) => u.label === 'uniform w8');
+  if (!w8 || chosen.activation !== w8.activation) return null;
+  return { speedup: r6(w8.cost.cycles / chosen.cost.cycles), flash_ratio: r6(chosen.cost.flash_bytes / w8.cost.flash_bytes), weight_ratio: r6(chosen.cost.weight_bytes / w8.cost.weight_bytes) };
 }
