@@ -63,16 +63,15 @@ typedef struct {
     int32_t mult, left1, right, round, negative;
 } edgec_dsp_requant;
 
-/* chan: bias, multiplier, shift (edgec_gemm_params.chan). */
-static inline edgec_dsp_requant edgec_dsp_channel(const int32_t *chan, int32_t out_offset)
+/* chan: bias, multiplier, left shift + 1, right shift, rounding constant (edgec_gemm_params.chan). */
+static inline edgec_dsp_requant edgec_dsp_channel(const int32_t *chan)
 {
     edgec_dsp_requant r;
-    const int32_t shift = chan[2];
     r.mult = chan[1];
-    r.left1 = shift > 0 ? shift + 1 : 1;
-    r.right = shift > 0 ? 0 : -shift;
-    r.round = (int32_t)((uint32_t)out_offset << r.right) + (r.right > 0 ? (1 << (r.right - 1)) : 0);
-    r.negative = r.right > 0 ? 1 : 0;
+    r.left1 = chan[2];
+    r.right = chan[3];
+    r.round = chan[4];
+    r.negative = chan[3] != 0;
     return r;
 }
 
@@ -89,6 +88,47 @@ static inline int32_t edgec_dsp_requantize(int32_t acc, const edgec_dsp_requant 
     const int32_t x = edgec_smmulr((int32_t)((uint32_t)acc << r->left1), r->mult);
     const int32_t y = __qsub(__qadd(x, r->round), (int32_t)((uint32_t)x >> 31) & r->negative) >> r->right;
     return y < lo ? lo : (y > hi ? hi : y);
+}
+
+/*
+ * Clamping two outputs at once: each requantized value is saturated to int8 (SSAT), the pair
+ * packed into int16 halves, then min(v, hi) = (v +sat (32767 - hi)) - (32767 - hi) and
+ * max(v, lo) = (v +sat (-32768 - lo)) - (-32768 - lo) with saturating halfword adds. The
+ * constants fit int16 for lo <= 0 <= hi, which the generator checks.
+ */
+typedef struct {
+    int32_t to_hi, to_lo;
+} edgec_clamp_pair;
+
+static inline edgec_clamp_pair edgec_clamp_consts(int32_t lo, int32_t hi)
+{
+    edgec_clamp_pair c;
+    c.to_hi = edgec_pack_pair(32767 - hi, 32767 - hi);
+    c.to_lo = edgec_pack_pair(-32768 - lo, -32768 - lo);
+    return c;
+}
+
+/* The unclamped requantized value, as edgec_dsp_requantize before its clamp. */
+static inline int32_t edgec_dsp_scale(int32_t acc, const edgec_dsp_requant *r)
+{
+    const int32_t x = edgec_smmulr((int32_t)((uint32_t)acc << r->left1), r->mult);
+    return __qsub(__qadd(x, r->round), (int32_t)((uint32_t)x >> 31) & r->negative) >> r->right;
+}
+
+/* Two requantized values (channels may differ) clamped, as int8 in bytes 0 and 2. */
+static inline int32_t edgec_dsp_clamp2(int32_t y0, int32_t y1, const edgec_clamp_pair *c)
+{
+    int32_t v = edgec_pack_pair(__ssat(y0, 8), __ssat(y1, 8));
+    v = __ssub16(__qadd16(v, c->to_hi), c->to_hi);
+    return __ssub16(__qadd16(v, c->to_lo), c->to_lo);
+}
+
+/* Stores bytes 0 and 2 of v to out[0] and out[1]. */
+static inline void edgec_store2(int8_t *out, int32_t v)
+{
+    const uint32_t bytes = (uint32_t)__uxtb16(v);
+    const uint16_t both = (uint16_t)(bytes | (bytes >> 8));
+    memcpy(out, &both, 2);
 }
 
 #endif /* EDGEC_DSP_H */

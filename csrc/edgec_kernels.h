@@ -204,18 +204,35 @@ typedef struct {
     int32_t w_bits;      /* 8, 4 or 2 */
     int32_t out_offset, act_min, act_max;
     const int32_t *w;    /* weight words, row pairs interleaved (src/codegen/dsp-layout.ts) */
-    const int32_t *chan; /* per channel (rows rounded up to even): bias + in_offset * sum(w), multiplier, shift */
+    /* Per channel (rows rounded up to even): bias + in_offset * sum(w), multiplier, left shift + 1,
+       right shift, out_offset * 2^right + 2^(right - 1) (the rounding constant). */
+    const int32_t *chan;
 } edgec_gemm_params;
 
-/* 1x1 stride-1 convolution over `plane` pixels; col holds 2 * round4(depth) int16. */
-void edgec_pointwise_conv_dsp(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out,
-                              int16_t *col);
-/* Any other ungrouped convolution through an im2col of two output pixels (same col size). */
-void edgec_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
-                    int8_t *out, int16_t *col);
-/* Fully connected, rows of in_features (= p->depth); the same col size. */
-void edgec_fully_connected_dsp(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out,
-                               int16_t *col);
+/*
+ * One entry point per weight width W = 8, 4, 2 (edgec_pointwise_conv_dsp_w8 ...), so that unused
+ * widths drop out at link time. Pointwise: 1x1 stride-1 over `plane` pixels; conv: any other
+ * ungrouped convolution through an im2col; fully connected: rows of p->depth features. Scratch
+ * sizes: src/codegen/dsp-layout.ts.
+ */
+void edgec_pointwise_conv_dsp_w8(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out,
+                                 int16_t *scratch);
+void edgec_conv_dsp_w8(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
+                       int8_t *out, int16_t *scratch);
+void edgec_fully_connected_dsp_w8(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out,
+                                  int16_t *scratch);
+void edgec_pointwise_conv_dsp_w4(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out,
+                                 int16_t *scratch);
+void edgec_conv_dsp_w4(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
+                       int8_t *out, int16_t *scratch);
+void edgec_fully_connected_dsp_w4(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out,
+                                  int16_t *scratch);
+void edgec_pointwise_conv_dsp_w2(const edgec_gemm_params *p, int32_t plane, const int8_t *in, int8_t *out,
+                                 int16_t *scratch);
+void edgec_conv_dsp_w2(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point, const int8_t *in,
+                       int8_t *out, int16_t *scratch);
+void edgec_fully_connected_dsp_w2(const edgec_gemm_params *p, int32_t rows, const int8_t *in, int8_t *out,
+                                  int16_t *scratch);
 /* Depthwise, multiplier 1, k_w 3, stride_w 1, no dilation; p->w unused, w the packed weights. */
 void edgec_depthwise_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point,
                               const int8_t *in, const int8_t *w, int8_t *out, int8_t *buffer);

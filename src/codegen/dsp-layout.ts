@@ -44,11 +44,11 @@ export function arrangeGemmWeights(values: Int8Array, rows: number, depth: numbe
   return out;
 }
 
-/** Scratch of the GEMM kernels: two interleaved int16 columns of the padded reduction, and for
- * the im2col conv two int16 patches besides. */
-export function gemmScratchBytes(depth: number, bits: DspBits, im2col: boolean): number {
+/** Scratch of the GEMM kernels: two buffers of two interleaved int16 columns of the padded
+ * reduction (one for fully connected), and for the im2col conv two int16 patches besides. */
+export function gemmScratchBytes(depth: number, bits: DspBits, kind: 'conv' | 'pointwise' | 'dense'): number {
   const padded = Math.ceil(depth / valuesPerWord(bits)) * valuesPerWord(bits);
-  return (im2col ? 8 : 4) * padded;
+  return { conv: 12, pointwise: 8, dense: 4 }[kind] * padded;
 }
 
 /** The depthwise kernel's padded plane (edgec_span in C) with 4 bytes of over-read, then int32
@@ -61,6 +61,9 @@ export function depthwiseBufferBytes(inH: number, inW: number, outH: number, out
 
 const INT32_MAX = 2 ** 31 - 1;
 
+/** int32 values per channel in edgec_gemm_params.chan. */
+export const CHANNEL_INTS = 5;
+
 /** Why a layer cannot use the DSP kernels, or undefined when it can. */
 export function dspIneligibility(layer: QLayer, inputs: readonly QTensor[], outputs: readonly QTensor[], depth: number): string | undefined {
   const w = layer.weights;
@@ -71,21 +74,23 @@ export function dspIneligibility(layer: QLayer, inputs: readonly QTensor[], outp
   if (layer.requant.multiplier.some((m) => m < 0)) return 'negative multiplier';
   const [lo, hi] = layer.clamp ?? [-128, 127];
   if (lo < -128 || hi > 127) return 'clamp beyond int8';
+  if (lo > 0 || hi < 0) return 'clamp range without zero (the paired clamp needs lo <= 0 <= hi)';
   // |sum| * 2^(8 - bits) < depth * 128 * 2^(bits-1) * 2^(8-bits) = depth * 2^14 must fit an int32.
   if (depth * 2 ** 14 > INT32_MAX) return 'reduction too long';
   return undefined;
 }
 
 /**
- * Per channel (rows rounded up to even): bias + inputOffset * sum of the channel's weights, the
- * multiplier and the shift. Undefined unless every reachable accumulator a (inputs in [-128, 127])
- * keeps |a| * 2^(left shift + 1) and |a| * 2^(8 - bits) (the int4/int2 pre-scaling) below 2^31:
- * the DSP requantization's single SMMULR relies on it.
+ * Per channel (rows rounded up to even), 5 ints: bias + inputOffset * sum of the channel's
+ * weights, the multiplier, left shift + 1, right shift, and outputOffset * 2^right + 2^(right-1)
+ * (csrc/edgec_dsp.h edgec_dsp_channel). Undefined unless every reachable accumulator a (inputs in
+ * [-128, 127]) keeps |a| * 2^(left shift + 1) and |a| * 2^(8 - bits) (the int4/int2 pre-scaling)
+ * below 2^31: the DSP requantization's single SMMULR relies on it.
  */
-export function foldedChannels(layer: QLayer, rows: number, depth: number, inputOffset: number): Int32Array | undefined {
+export function foldedChannels(layer: QLayer, rows: number, depth: number, inputOffset: number, outputOffset: number): Int32Array | undefined {
   const { weights, requant, bias } = layer;
   if (!weights || !requant) throw new InternalError('DSP layout: layer without weights or requantization');
-  const out = new Int32Array(Math.ceil(rows / 2) * 2 * 3);
+  const out = new Int32Array(Math.ceil(rows / 2) * 2 * CHANNEL_INTS);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     let magnitude = 0;
@@ -99,8 +104,10 @@ export function foldedChannels(layer: QLayer, rows: number, depth: number, input
     const bound = Math.abs(folded) + 128 * magnitude;
     const left = Math.max(0, requant.shift[channel]!);
     if (bound * 2 ** Math.max(left + 1, 8 - weights.bits) > INT32_MAX) return undefined;
-    out.set([folded, requant.multiplier[channel]!, requant.shift[channel]!], 3 * r);
+    const right = Math.max(0, -requant.shift[channel]!);
+    const round = outputOffset * 2 ** right + (right > 0 ? 2 ** (right - 1) : 0);
+    out.set([folded, requant.multiplier[channel]!, left + 1, right, round], CHANNEL_INTS * r);
   }
-  for (let r = rows; r < out.length / 3; r++) out.set([0, 1 << 30, 0], 3 * r);
+  for (let r = rows; r < out.length / CHANNEL_INTS; r++) out.set([0, 1 << 30, 1, 0, 0], CHANNEL_INTS * r);
   return out;
 }

@@ -110,9 +110,12 @@ describe.skipIf(!HAVE_QEMU_TOOLS)(`DSP kernels in QEMU${SKIP_NO_QEMU}`, () => {
   it('eligible layers call the DSP kernels under #if EDGEC_DSP, beside the portable calls', () => {
     for (const q of MODELS) {
       const source = emitC(q).files.get(`${q.name}.c`)!;
-      for (const kernel of ['edgec_conv_dsp(', 'edgec_depthwise_conv_dsp(', 'edgec_pointwise_conv_dsp(', 'edgec_fully_connected_dsp(']) {
-        expect(source.includes(kernel), `${q.name}: ${kernel}`).toBe(true);
+      for (const kernel of [/edgec_conv_dsp_w[842]\(/, /edgec_depthwise_conv_dsp\(/, /edgec_pointwise_conv_dsp_w[842]\(/, /edgec_fully_connected_dsp_w[842]\(/]) {
+        expect(kernel.test(source), `${q.name}: ${kernel}`).toBe(true);
       }
+      // Each layer calls the entry point of its own weight width.
+      const widths = q.name === 'dsp_a' ? ['edgec_conv_dsp_w8(', 'edgec_pointwise_conv_dsp_w2(', 'edgec_fully_connected_dsp_w4('] : ['edgec_conv_dsp_w2(', 'edgec_pointwise_conv_dsp_w4(', 'edgec_fully_connected_dsp_w8('];
+      for (const call of widths) expect(source.includes(call), `${q.name}: ${call}`).toBe(true);
       expect(source.includes('#if !EDGEC_DSP')).toBe(true);
     }
   });

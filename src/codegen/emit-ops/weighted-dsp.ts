@@ -35,7 +35,7 @@ export function dspApplies(layer: QLayer, kind: DspKind | 'generic', inputs: rea
   }
   const [rows, depth] = gemmShape(layer, kind);
   if (dspIneligibility(layer, inputs, outputs, depth)) return false;
-  return foldedChannels(layer, rows, depth, p('inputOffset')) !== undefined;
+  return foldedChannels(layer, rows, depth, p('inputOffset'), p('outputOffset')) !== undefined;
 }
 
 export function dspScratchBytes(layer: QLayer, kind: DspKind): number {
@@ -43,7 +43,7 @@ export function dspScratchBytes(layer: QLayer, kind: DspKind): number {
   if (kind === 'depthwise') {
     return depthwiseBufferBytes(p('inHeight'), p('inWidth'), p('outHeight'), p('outWidth'), p('strideHeight'), p('kernelHeight'), p('padTop'), p('padLeft'));
   }
-  return gemmScratchBytes(gemmShape(layer, kind)[1], layer.weights!.bits as DspBits, kind === 'conv');
+  return gemmScratchBytes(gemmShape(layer, kind)[1], layer.weights!.bits as DspBits, kind);
 }
 
 /** Declarations (through ctx) and the call of the DSP variant; `window` declares the edgec_window. */
@@ -54,7 +54,7 @@ export function emitDspCall(ctx: CLayerContext, kind: DspKind, window?: () => st
   const zeroPoint = -param(layer, 'inputOffset');
   const [lo, hi] = layer.clamp ?? [-128, 127];
   const weights = kind === 'depthwise' ? '0' : ctx.constArray('wd', 'int32_t', arrangeGemmWeights(layer.weights!.values, rows, depth, bits));
-  const chan = ctx.constArray('chan', 'int32_t', foldedChannels(layer, rows, depth, -zeroPoint)!);
+  const chan = ctx.constArray('chan', 'int32_t', foldedChannels(layer, rows, depth, -zeroPoint, param(layer, 'outputOffset'))!);
   const gemm = ctx.constStruct('gemm', 'edgec_gemm_params', cStructInit({
     rows, depth, w_bits: bits, out_offset: param(layer, 'outputOffset'), act_min: lo, act_max: hi, w: weights, chan,
   }));
@@ -62,11 +62,11 @@ export function emitDspCall(ctx: CLayerContext, kind: DspKind, window?: () => st
   const [input, output] = [ctx.input(0), ctx.output(0)];
   switch (kind) {
     case 'pointwise':
-      return `edgec_pointwise_conv_dsp(&${gemm}, ${param(layer, 'inHeight') * param(layer, 'inWidth')}, ${input}, ${output}, (int16_t *)${scratch});`;
+      return `edgec_pointwise_conv_dsp_w${bits}(&${gemm}, ${param(layer, 'inHeight') * param(layer, 'inWidth')}, ${input}, ${output}, (int16_t *)${scratch});`;
     case 'conv':
-      return `edgec_conv_dsp(&${window!()}, &${gemm}, ${zeroPoint}, ${input}, ${output}, (int16_t *)${scratch});`;
+      return `edgec_conv_dsp_w${bits}(&${window!()}, &${gemm}, ${zeroPoint}, ${input}, ${output}, (int16_t *)${scratch});`;
     case 'dense':
-      return `edgec_fully_connected_dsp(&${gemm}, ${param(layer, 'rows')}, ${input}, ${output}, (int16_t *)${scratch});`;
+      return `edgec_fully_connected_dsp_w${bits}(&${gemm}, ${param(layer, 'rows')}, ${input}, ${output}, (int16_t *)${scratch});`;
     case 'depthwise': {
       const packed = ctx.packedWeights('wd', layer.weights!.values, bits);
       return `edgec_depthwise_conv_dsp(&${window!()}, &${gemm}, ${zeroPoint}, ${input}, ${packed}, ${output}, (int8_t *)${scratch});`;
