@@ -21,7 +21,11 @@ import type { ActivationType, QModel } from '../quant/qmodel.js';
 import { quantizeModel } from '../quant/quantize-model.js';
 import { activationBytes, packedWeightBytes } from '../report/compress-report.js';
 import type { ResolvedTarget, Target } from '../targets/target.js';
-import { isWeighted } from '../pipeline/bit-policy.js';
+import { activationBits, weightedLayers } from './weighted-layers.js';
+
+// Re-exported: the CLI's --layer-bits parsing imports them from weighted-layers.ts without this
+// module's quantizer and cost model (edgec --help stays fast; bench/startup.ts).
+export { activationBits, weightedLayers };
 
 /** What a configuration costs: the quantities budgets and `--optimize` refer to. */
 export interface CostVector {
@@ -38,20 +42,12 @@ export const COST_KEYS = ['flash_bytes', 'latency_ms', 'energy_uj', 'cycles', 'w
 export const WEIGHT_CHOICES: readonly WeightBits[] = [8, 4, 2];
 export const ACTIVATION_CHOICES: readonly ActivationType[] = ['int8', 'int16'];
 
-export function activationBits(type: ActivationType): 8 | 16 {
-  return type === 'int16' ? 16 : 8;
-}
 
 /** The widths the target supports, widest first. */
 export function supportedWidths(target: Target): { weights: WeightBits[]; activations: ActivationType[] } {
   const weights = WEIGHT_CHOICES.filter((b) => target.weight_bits.includes(b));
   const activations = ACTIVATION_CHOICES.filter((t) => target.activation_bits.includes(activationBits(t)));
   return { weights: weights.length > 0 ? weights : [8], activations: activations.length > 0 ? activations : ['int8'] };
-}
-
-/** The weighted layers the search chooses widths for, in graph order. */
-export function weightedLayers(graph: Graph): string[] {
-  return graph.nodes.filter((n) => isWeighted(graph, n)).map((n) => n.name);
 }
 
 /** Prices at one activation width. */

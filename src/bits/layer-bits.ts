@@ -10,7 +10,7 @@ import type { Graph } from '../ir/graph.js';
 import type { WeightBits } from '../quant/pack.js';
 import type { ActivationType } from '../quant/qmodel.js';
 import type { Target } from '../targets/target.js';
-import { activationBits, weightedLayers } from './candidates.js';
+import { activationBits, weightedLayers } from './weighted-layers.js';
 
 export interface LayerBitsOverride {
   weightBits?: WeightBits;
