@@ -108,7 +108,7 @@ describe('budgets', () => {
     expect(readFileSync(join(tmp, 'missed', 'report.json'), 'utf8')).toBe(r.stdout);
     expect(existsSync(join(tmp, 'missed', 'report.html'))).toBe(true);
     expect(isOneLineError(r.stderr), r.stderr).toBe(true);
-    expect(r.stderr).toMatch(/RAM .* exceeds --max-ram 100 B: over by \d+ B/);
+    expect(r.stderr).toMatch(/RAM [\d.]+ (B|KiB) exceeds --max-ram 100 B: over by [\d.]+ (B|KiB) \(\+[\d.]+%\)/);
     expect(r.stderr).toMatch(/latency .* exceeds --max-latency 1\.00 us: over by/);
     expect(r.stderr).not.toMatch(/--max-flash/);
   });
