@@ -7,7 +7,7 @@
  *   the flash of the model compiled with every layer at 2-bit weights (the narrowest);
  * - --layer-bits: an unknown layer is a usage error naming it; a known one is obeyed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,7 @@ describe('--bits auto on cnn-tiny', () => {
     expect(widths.some((b) => b < 8)).toBe(true);
     // What report.json says was chosen is what was compiled.
     expect(auto.report!.bit_search!.chosen.flash_bytes).toBe(auto.report!.totals.flash_bytes);
+    expect(readFileSync(join(auto.out, 'report.html'), 'utf8')).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="chart pareto"');
   });
 
   it('exits 5 on an impossible budget and names the smallest achievable flash', () => {

@@ -51,7 +51,8 @@ export function paretoSvg(b: BitSearchReport, width = 720, plotHeight = 280): Ma
     const y = TOP + plotHeight - (y1 > y0 ? ((e - y0) / (y1 - y0)) * plotHeight : plotHeight / 2);
     yTicks.push(html`<line x1="${LEFT}" y1="${px(y)}" x2="${LEFT + plotWidth}" y2="${px(y)}" stroke="#e3e3e3"/><text x="${LEFT - 6}" y="${px(y + 4)}" text-anchor="end" font-size="11">${String(10 ** e)}</text>`);
   }
-  const xTicks = [0, 0.5, 1].map((f) => html`<text x="${px(LEFT + f * plotWidth)}" y="${TOP + plotHeight + 14}" text-anchor="middle" font-size="11">${format(x0 + f * (x1 - x0))}</text>`);
+  const anchor = ['start', 'middle', 'end'];
+  const xTicks = [0, 0.5, 1].map((f, i) => html`<text x="${px(LEFT + f * plotWidth)}" y="${TOP + plotHeight + 14}" text-anchor="${anchor[i]}" font-size="11">${format(x0 + f * (x1 - x0))}</text>`);
   const labels = html`<text x="${px(LEFT + plotWidth / 2)}" y="${height - 6}" text-anchor="middle" font-size="12">${b.objective.replace(/_.*/, '')}</text><text x="12" y="${px(TOP + plotHeight / 2)}" font-size="12" transform="rotate(-90 12 ${px(TOP + plotHeight / 2)})" text-anchor="middle">proxy (points, log)</text>`;
   const frame = html`<rect x="${LEFT}" y="${TOP}" width="${px(plotWidth)}" height="${plotHeight}" fill="none" stroke="#888"/>`;
   return html`<svg xmlns="http://www.w3.org/2000/svg" class="chart pareto" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><title>Pareto front: ${b.objective.replace(/_.*/, '')} against the accuracy proxy</title>${frame}${yTicks}${xTicks}${budget}<path d="${stairs}" fill="none" stroke="#9bb7d4"/>${front}${measured}${uniform}${chosen}${labels}</svg>`;

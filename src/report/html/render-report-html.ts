@@ -12,6 +12,7 @@ import type { CompressReport } from '../compress-report.js';
 import { formatBytes, formatCount } from '../table.js';
 import { html, trusted, type Markup } from './html-template.js';
 import { barChartSvg, memoryTimelineSvg, type Bar } from './svg-charts.js';
+import { bitSearchSection } from './pareto-svg.js';
 
 export const HTML_REPORT_FILE = 'report.html';
 
@@ -151,6 +152,7 @@ ${summaryCards(r)}
 <section><h2>Energy per layer</h2>${barChartSvg(energyBars(r), { title: 'Energy per layer' })}</section>
 <section><h2>Arena memory timeline</h2><p class="dim">${formatBytes(r.memory.arena_bytes)} arena (NAME_ARENA_SIZE); each rectangle is a buffer over the steps it is live; hatched: kernel scratch.</p>${memoryTimelineSvg(r.memory, r.layers.map((l) => l.name))}${memoryTable(r)}</section>
 <section><h2>Weight bytes per layer by bit width</h2>${weights.length > 0 ? barChartSvg(weights, { title: 'Weight bytes per layer', legend: weightLegend(r) }) : html`<p class="dim">No layer has weights.</p>`}</section>
+${r.bit_search ? bitSearchSection(r.bit_search) : ''}
 <section><h2>Layers</h2>${layerTable(r)}</section>
 </main>
 <footer><p class="dim">Written by edgec ${r.edgec_version}. Latency and energy are predictions from the calibrated coefficients of targets/${t.id}.json, not measurements. Files: ${r.files.join(', ')}.</p></footer>
