@@ -202,7 +202,7 @@ typedef struct {
     int32_t rows;        /* output channels */
     int32_t depth;       /* reduction length, before padding to a whole weight word */
     int32_t w_bits;      /* 8, 4 or 2 */
-    int32_t out_offset, act_min, act_max;
+    int32_t out_offset, act_min, act_max; /* out_offset is also folded into chan's rounding constant */
     const int32_t *w;    /* weight words, row pairs interleaved (src/codegen/dsp-layout.ts) */
     /* Per channel (rows rounded up to even): bias + in_offset * sum(w), multiplier, left shift + 1,
        right shift, out_offset * 2^right + 2^(right - 1) (the rounding constant). */
