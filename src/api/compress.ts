@@ -35,7 +35,9 @@ export async function compress(modelPath: string, options: CompressOptions = {})
   writeOutputDir(dir, artifacts.files);
   const result = { dir, report: artifacts.report };
   const missed = budgetMissMessage(result.report.budgets, result.report.target);
-  if (missed !== null) throw new BudgetExceededError(missed, result);
+  // --bits auto found no configuration within the budgets: say what is achievable at best.
+  const impossible = result.report.bit_search?.impossible;
+  if (missed !== null) throw new BudgetExceededError(impossible ? `${missed}; ${impossible}` : missed, result);
   return result;
 }
 

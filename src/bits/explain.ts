@@ -59,6 +59,8 @@ export interface BitSearchReport {
   search_samples: number;
   holdout_samples: number;
   exact: boolean;
+  /** Budgets no configuration meets and the smallest achievable (the closest configuration was compiled); null when all can be met. */
+  impossible: string | null;
   chosen: ConfigurationReport;
   /** The chosen configuration against all layers at w8 (same activation width): cycles(w8) / cycles(chosen), and the flash ratio. */
   versus_w8: { speedup: number; flash_ratio: number; weight_ratio: number } | null;
@@ -123,6 +125,7 @@ export function explainSearch(r: BitSearchResult, chosen: Candidate, objective: 
     search_samples: r.searchSamples,
     holdout_samples: r.holdoutSamples,
     exact: r.exact,
+    impossible: r.impossible ?? null,
     chosen: configurationReport(chosen),
     versus_w8: versusW8(r, chosen),
     layers: [...chosen.assignment.keys()].map((l) => layerChoice(r, chosen, objective, l)),

@@ -4,14 +4,14 @@
  * 1. candidates and prices (candidates.ts), --layer-bits fixed (layer-bits.ts);
  * 2. per-layer sensitivity on half of the synthetic samples (sensitivity.ts, probe.ts);
  * 3. the exact front of objective cost against the additive proxy under the cost budgets
- *    (solver.ts); none at all: a BudgetError saying the smallest achievable;
+ *    (solver.ts); none at all: the configuration closest to the budgets, with a message saying
+ *    the smallest achievable (the pipeline writes it and fails with the budget code, exit 5);
  * 4. the cheapest front point within --max-drop by the proxy measured on the other half (held
  *    out from step 2) (select.ts), compared with the uniform configurations;
  * 5. a ladder of safer configurations (the drop budget tightened to 1/2 and 1/4, the most precise
  *    point, then 16-bit activations) which the pipeline steps down when the configuration, once
  *    quantized (and distilled), misses the drop on the integer reference (bit-search-stage.ts).
  */
-import { BudgetError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { WeightBits } from '../quant/pack.js';
 import type { ActivationType } from '../quant/qmodel.js';
@@ -63,6 +63,8 @@ export interface BitSearchResult {
   exact: boolean;
   holdoutSamples: number;
   searchSamples: number;
+  /** Budgets no configuration meets, and the smallest achievable (the ladder is then the closest configuration). */
+  impossible?: string;
 }
 
 export function searchBits(graph: Graph, samples: Samples, o: BitSearchOptions): BitSearchResult {
@@ -90,11 +92,19 @@ export function searchBits(graph: Graph, samples: Samples, o: BitSearchOptions):
   o.onProgress?.('bit search: solving for the front');
   const prices = priceList(pricingModel(graph, activation), activation, o.target, widths.weights);
   const limits = costLimits(o);
+  // Budgets no configuration meets: the search picks the one closest to them (the smallest of
+  // the missed quantity), the pipeline writes it and fails with the budget code, and the message
+  // says what is the smallest achievable.
+  const impossible: string[] = [];
   if (o.budgets.maxRamBytes !== undefined && prices.ramBytes > o.budgets.maxRamBytes) {
-    throw new BudgetError(`no bit-width configuration meets --max-ram ${o.budgets.maxRamBytes} B: the smallest achievable RAM is ${prices.ramBytes} B (${activationBits(activation)}-bit activations; weights do not change RAM)`);
+    impossible.push(`no bit-width configuration meets --max-ram ${o.budgets.maxRamBytes} B: the smallest achievable RAM is ${prices.ramBytes} B (${activationBits(activation)}-bit activations; weight widths do not change RAM)`);
   }
-  const solved = solveFront(prices, sensitivities, o.objective, limits);
-  if (solved.front.length === 0) throw new BudgetError(impossibleMessage(prices, limits, o));
+  let solved = solveFront(prices, sensitivities, o.objective, limits);
+  if (solved.front.length === 0) {
+    const miss = impossibleLimit(prices, limits, o);
+    impossible.push(miss.message);
+    solved = { front: solveFront(prices, sensitivities, miss.key, {}).front.slice(0, 1), exact: solved.exact };
+  }
   const fixedBits = new Map([...fixed].map(([k, v]) => [k, v.bits] as const));
   const front = measuredFront(solved.front, probe, fixedBits);
   o.onProgress?.('bit search: measuring front configurations');
@@ -112,6 +122,9 @@ export function searchBits(graph: Graph, samples: Samples, o: BitSearchOptions):
   const fits = (c: Candidate) => (Object.keys(limits) as Objective[]).every((k) => c.cost[k] <= limits[k]! * (1 + 1e-12));
 
   const ladder: Candidate[] = [];
+  if (solved.front.length === 1 && impossible.length > 0 && !fits(candidate('', 0))) {
+    return { ladder: [candidate('closest to the budgets', 0)], sensitivities, prices, front, uniform, fixed, exact: solved.exact, holdoutSamples: probe.samples, searchSamples: searchSet.length, impossible: impossible.join('; ') };
+  }
   for (const [label, threshold] of [['chosen', o.maxDrop], ['drop budget halved', o.maxDrop / 2], ['drop budget quartered', o.maxDrop / 4]] as const) {
     ladder.push(candidate(label, cheapestWithin(front, threshold).index));
   }
@@ -126,7 +139,7 @@ export function searchBits(graph: Graph, samples: Samples, o: BitSearchOptions):
     const key = `${c.activation}:${assignmentKey(c.assignment)}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-  return { ladder: unique, sensitivities, prices, front, uniform, fixed, exact: solved.exact, holdoutSamples: probe.samples, searchSamples: searchSet.length };
+  return { ladder: unique, sensitivities, prices, front, uniform, fixed, exact: solved.exact, holdoutSamples: probe.samples, searchSamples: searchSet.length, ...(impossible.length > 0 ? { impossible: impossible.join('; ') } : {}) };
 }
 
 function costLimits(o: BitSearchOptions): CostLimits {
@@ -143,17 +156,17 @@ const WHAT: Record<Objective, { flag: string; what: string; unit: string }> = {
 };
 
 /** Which limit cannot be met even at the narrowest widths, and the smallest achievable value. */
-function impossibleMessage(prices: PriceList, limits: CostLimits, o: BitSearchOptions): string {
+function impossibleLimit(prices: PriceList, limits: CostLimits, o: BitSearchOptions): { key: Objective; message: string } {
   for (const key of Object.keys(limits) as Objective[]) {
     let least = prices.fixed[key];
     for (const options of prices.perLayer.values()) least += Math.min(...[...options.values()].map((c) => c[key]));
     if (least > limits[key]!) {
       const w = WHAT[key];
       const flag = key === 'flash_bytes' && o.budgets.maxFlashBytes === undefined ? `the flash of ${o.target.id}` : `${w.flag} ${round(limits[key]!)} ${w.unit}`;
-      return `no bit-width configuration meets ${flag}: the smallest achievable ${w.what} is ${round(least)} ${w.unit} (every layer at its narrowest supported weights)`;
+      return { key, message: `no bit-width configuration meets ${flag}: the smallest achievable ${w.what} is ${round(least)} ${w.unit}` };
     }
   }
-  return `no bit-width configuration meets --max-flash, --max-latency and --max-energy together (each alone is achievable); relax one of them`;
+  return { key: o.objective, message: 'no bit-width configuration meets --max-flash, --max-latency and --max-energy together (each alone is achievable); relax one of them' };
 }
 
 function round(x: number): number {

@@ -52,6 +52,7 @@ export function renderBitSearch(b: BitSearchReport, chalk: ChalkInstance): strin
   const realized = b.realizations.map((r) => `  ${r.meets_drop ? chalk.green('ok    ') : chalk.red('missed')} ${r.label}: proxy ${points(r.proxy.drop)} on the integer reference${r.proxy.agreement === null ? '' : `, top-1 agreement ${(100 * r.proxy.agreement).toFixed(1)}%`}`);
   return [
     `${chalk.bold('bit widths')} (--bits auto): minimising ${b.objective.replace(/_.*/, '')} under --max-drop ${b.max_drop} (proxy points on ${b.holdout_samples} held-out synthetic samples; sensitivities on ${b.search_samples})`,
+    ...(b.impossible ? [chalk.red(`${b.impossible}; compiled the closest configuration`)] : []),
     layers(b),
     '',
     configurations(b, [b.chosen, ...b.uniform], chalk),

@@ -4,7 +4,8 @@
  * - a --max-flash that all-w8a8 misses (exit 5) but a mixed configuration meets: found, exit 0,
  *   the written model's flash within it;
  * - an impossible --max-flash: exit 5, one line saying the smallest achievable flash, which equals
- *   the flash of the model compiled with every layer at 2-bit weights (the narrowest);
+ *   the flash of the model compiled with every layer at 2-bit weights (the narrowest), and that
+ *   closest configuration written, as every budget miss writes its directory;
  * - --layer-bits: an unknown layer is a usage error naming it; a known one is obeyed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,6 +61,9 @@ describe('--bits auto on cnn-tiny', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toContain(`the smallest achievable flash is ${least} B`);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    // The closest configuration was still written, as any budget miss writes its directory.
+    expect(result.report!.totals.flash_bytes).toBe(least);
+    expect(result.report!.bit_search!.impossible).toContain(`smallest achievable flash is ${least} B`);
     expect(compress('exact', ['--bits', 'auto', '--max-flash', String(least)]).code).toBe(0);
   });
 
