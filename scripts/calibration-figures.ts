@@ -110,17 +110,20 @@ function measure(model: string): Row {
 function main(): void {
   if (!HAVE_SHARED) throw new Error(`no shared models at ${SHARED_MODELS}`);
   const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const rows = (names.length ? names : SHARED_MODEL_NAMES).map(measure);
-  if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    return;
-  }
+  const json = process.argv.includes('--json');
   const fmt = (r: Row, v: number) => (r.metric === 'top-1' ? `${(100 * v).toFixed(1)}%` : v.toFixed(5));
   const columns = BITS.flatMap((b) => MODES.map((m) => `w${b}a8 ${m}`));
-  process.stdout.write(`| model | metric | fp32 | ${columns.join(' | ')} |\n|---|---|---|${columns.map(() => '---|').join('')}\n`);
-  for (const r of rows) {
+  if (!json) process.stdout.write(`| model | metric | fp32 | ${columns.join(' | ')} |\n|---|---|---|${columns.map(() => '---|').join('')}\n`);
+  // Rows are printed as each model finishes (the integer reference takes minutes on ResNet-8).
+  const rows = (names.length ? names : SHARED_MODEL_NAMES).map((name) => {
+    const r = measure(name);
     const cells = BITS.flatMap((b) => MODES.map((m) => fmt(r, r.ptq[`w${b}a8`]![m]!)));
-    process.stdout.write(`| ${r.model} | ${r.metric} | ${fmt(r, r.fp32)} | ${cells.join(' | ')} |\n`);
+    if (!json) process.stdout.write(`| ${r.model} | ${r.metric} | ${fmt(r, r.fp32)} | ${cells.join(' | ')} |\n`);
+    return r;
+  });
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
   }
   process.stdout.write('\n| model | synthesis | seconds | class balance (TV distance to uniform) |\n|---|---|---|---|\n');
   for (const r of rows) {
