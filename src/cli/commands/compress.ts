@@ -72,7 +72,7 @@ export function registerCompress(program: Command): void {
     .option('--max-ram <size>', 'fail (exit 5) if RAM (arena + I/O buffers) exceeds this, e.g. 64k')
     .option('--max-latency <time>', 'fail (exit 5) if the predicted latency exceeds this, e.g. 50ms, 0.05s, 500us')
     .option('--max-energy <energy>', 'fail (exit 5) if the predicted energy per inference exceeds this, e.g. 2mJ, 500uJ')
-    .option('--distill-steps <n>', 'steps of quantization-aware distillation (default: 0 at w8, 100 at w4, 400 at w2)')
+    .option('--distill-steps <n>', 'steps of quantization-aware distillation (default: 0 at w8, 64 at w4, 400 at w2)')
     .option('--no-distill', 'skip distillation: post-training quantization only')
     .option('--seed <n>', 'seed of the synthetic data and of distillation (default 1); the same seed gives the same output')
     .option('--eval <x.npy>', 'report fp32 and compiled-model accuracy on these inputs (N samples) ...')
