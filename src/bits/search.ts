@@ -12,6 +12,7 @@
  *    point, then 16-bit activations) which the pipeline steps down when the configuration, once
  *    quantized (and distilled), misses the drop on the integer reference (bit-search-stage.ts).
  */
+import { ModelError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { WeightBits } from '../quant/pack.js';
 import type { ActivationType } from '../quant/qmodel.js';
@@ -176,7 +177,14 @@ function round(x: number): number {
 /** The last resort: the most precise weights with 16-bit activations, when the target has them and the budgets allow. */
 function a16Step(graph: Graph, o: BitSearchOptions, supported: ActivationType[], forced: ActivationType | undefined, last: Candidate, limits: CostLimits): Candidate | undefined {
   if (forced !== undefined || !supported.includes('int16') || last.activation === 'int16') return undefined;
-  const prices = priceList(pricingModel(graph, 'int16'), 'int16', o.target, [...new Set(last.assignment.values())]);
+  let model;
+  try {
+    model = pricingModel(graph, 'int16');
+  } catch (e) {
+    if (e instanceof ModelError) return undefined; // an op without int16 kernels (integer Softmax...)
+    throw e;
+  }
+  const prices = priceList(model, 'int16', o.target, [...new Set(last.assignment.values())]);
   const cost = totalCost(prices, last.assignment);
   const over = (Object.keys(limits) as Objective[]).some((k) => cost[k] > limits[k]!) || (o.budgets.maxRamBytes !== undefined && prices.ramBytes > o.budgets.maxRamBytes) || prices.ramBytes > o.target.sram_bytes;
   return over ? undefined : { ...last, label: '16-bit activations', activation: 'int16', cost, ramBytes: prices.ramBytes };
