@@ -7,7 +7,7 @@
  * flash of the best uniform configuration meeting the same proxy drop (the chosen one must not
  * exceed it). Not a test (minutes per model); exits 1 when a check fails.
  *
- *   npx tsx scripts/bit-search-figures.ts [--models resnet8,dscnn,mobilenetv2_tiny] [--json]
+ *   npx tsx scripts/bit-search-figures.ts [--models resnet8,dscnn,mobilenetv2_tiny] [--max-drop P] [--json]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ function argument(name: string): string | undefined {
 }
 
 const models = (argument('models') ?? 'resnet8,dscnn,mobilenetv2_tiny').split(',');
+const maxDrop = Number(argument('max-drop') ?? 1);
 
 async function main(): Promise<void> {
   if (!HAVE_SHARED) {
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
       const w8 = await compress(path, { bits: 'w8a8', outDir: w8Dir, distill: false });
       const dir = join(tmp, `${model}-auto`);
       const started = performance.now();
-      const auto = await compress(path, { bits: 'auto', maxDrop: 1, outDir: dir });
+      const auto = await compress(path, { bits: 'auto', maxDrop, outDir: dir });
       const seconds = (performance.now() - started) / 1000;
       const m = compiledMetric(dir, model);
       const m8 = compiledMetric(w8Dir, model);
