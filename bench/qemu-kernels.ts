@@ -1,7 +1,8 @@
 /**
  * `npm run bench:qemu`: the emitted C of DS-CNN (../shared/models/dscnn.onnx, w8a8) in QEMU,
  * instructions per MAC per layer and for the whole inference on cortex-m4 with the DSP kernels,
- * on cortex-m4 with the portable kernels (-DEDGEC_PORTABLE) and on cortex-m55; and the model's
+ * on cortex-m4 with the portable kernels (-DEDGEC_PORTABLE) and on cortex-m55 with the DSP kernels
+ * (-DEDGEC_NO_MVE) and with the Helium (MVE) kernels; and the model's
  * .text + .rodata on cortex-m4 beside its constant bytes + 12 KB. Checks the targets of issue 8:
  *   - whole inference on cortex-m4 <= 2.0 instructions per MAC;
  *   - DSP kernels <= 0.5 x the instructions of the portable kernels on the same model;
@@ -45,7 +46,7 @@ const x = readNpy(`${SHARED}dscnn.test_x.npy`);
 const size = x.shape.slice(1).reduce((a, b) => a * b, 1);
 const inputs = Array.from({ length: SAMPLES }, (_, s) => [quantizeInput(q, Float32Array.from(x.data.subarray(s * size, (s + 1) * size)))]);
 
-const runs: [string, QemuCore, string[]][] = [['m4 dsp', 'cortex-m4', []], ['m4 portable', 'cortex-m4', ['-DEDGEC_PORTABLE']], ['m55', 'cortex-m55', []]];
+const runs: [string, QemuCore, string[]][] = [['m4 dsp', 'cortex-m4', []], ['m4 portable', 'cortex-m4', ['-DEDGEC_PORTABLE']], ['m55 dsp', 'cortex-m55', ['-DEDGEC_NO_MVE']], ['m55 mve', 'cortex-m55', []]];
 const results = new Map<string, QemuResult>();
 let exact = true;
 for (const [label, core, flags] of runs) {

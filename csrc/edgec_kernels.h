@@ -197,6 +197,17 @@ void edgec_softmax_s8(int32_t outer, int32_t length, int32_t inner, const int32_
 #define EDGEC_DSP 0
 #endif
 
+/*
+ * Helium (MVE: Cortex-M55/M85, ACLE's __ARM_FEATURE_MVE) kernels for int8-weight layers
+ * (csrc/edgec_*_mve.c), chosen before the DSP ones; -DEDGEC_NO_MVE keeps the DSP kernels there
+ * (for comparison), -DEDGEC_PORTABLE forces the portable kernels.
+ */
+#if !defined(EDGEC_PORTABLE) && !defined(EDGEC_NO_MVE) && EDGEC_DSP && defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#define EDGEC_MVE 1
+#else
+#define EDGEC_MVE 0
+#endif
+
 /* A GEMM-shaped layer for the DSP kernels: out[r][c] = requant(sum_k w[r][k] * col[c][k]). */
 typedef struct {
     int32_t rows;        /* output channels */
@@ -236,5 +247,22 @@ void edgec_fully_connected_dsp_w2(const edgec_gemm_params *p, int32_t rows, cons
 /* Depthwise, multiplier 1, k_w 3, stride_w 1, no dilation; p->w unused, w the packed weights. */
 void edgec_depthwise_conv_dsp(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point,
                               const int8_t *in, const int8_t *w, int8_t *out, int8_t *buffer);
+
+/* A GEMM-shaped int8-weight layer for the MVE kernels (src/codegen/mve-layout.ts). */
+typedef struct {
+    int32_t rows, depth; /* output channels, reduction length */
+    int32_t out_offset, act_min, act_max;
+    const int8_t *w;     /* row-major, rows padded to a multiple of 4, each padded to a multiple of 16 */
+    /* Per group of 4 channels: biases (input offset folded in), multipliers, left shifts, negated
+       right shifts, and -1 where the right shift is positive (edgec_mve.h). */
+    const int32_t *chan;
+} edgec_mve_params;
+
+/* Scratch: two columns of depth bytes (pointwise, conv); depthwise: as edgec_depthwise_conv_dsp. */
+void edgec_pointwise_conv_mve_w8(const edgec_mve_params *p, int32_t plane, const int8_t *in, int8_t *out,
+                                 int8_t *scratch);
+void edgec_conv_mve_w8(const edgec_window *g, const edgec_mve_params *p, int32_t zero_point, const int8_t *in,
+                       int8_t *out, int8_t *scratch);
+void edgec_fully_connected_mve_w8(const edgec_mve_params *p, int32_t rows, const int8_t *in, int8_t *out);
 
 #endif /* EDGEC_KERNELS_H */

@@ -12,9 +12,11 @@ const CSRC = new URL('../../csrc/', import.meta.url);
 export const KERNEL_HEADER = 'edgec_kernels.h';
 /** The header of the DSP-extension kernels (stems ending in `_dsp`), shipped beside them. */
 export const DSP_HEADER = 'edgec_dsp.h';
+/** The header of the Helium (MVE) kernels (stems ending in `_mve`). */
+export const MVE_HEADER = 'edgec_mve.h';
 
 /** Every kernel source, by stem (the names ops list in their emitC facet's `kernels`). */
-export const KERNEL_STEMS = ['conv', 'dense', 'pool', 'elementwise', 'layout', 'softmax', 'gemm_dsp', 'depthwise_dsp'] as const;
+export const KERNEL_STEMS = ['conv', 'dense', 'pool', 'elementwise', 'layout', 'softmax', 'gemm_dsp', 'depthwise_dsp', 'gemm_mve'] as const;
 export type KernelStem = (typeof KERNEL_STEMS)[number];
 
 export function kernelFileName(stem: string): string {
@@ -36,6 +38,7 @@ export function kernelSources(stems: Iterable<string>): Map<string, string> {
     if (!(KERNEL_STEMS as readonly string[]).includes(stem)) throw new InternalError(`unknown C kernel "${stem}"`);
     files.set(kernelFileName(stem), read(kernelFileName(stem)));
     if (stem.endsWith('_dsp')) files.set(DSP_HEADER, read(DSP_HEADER));
+    if (stem.endsWith('_mve')) files.set(MVE_HEADER, read(MVE_HEADER));
   }
   return files;
 }

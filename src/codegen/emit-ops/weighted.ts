@@ -9,6 +9,7 @@ import type { QLayer, QTensor } from '../../quant/qmodel.js';
 import type { CEmitFacet, CLayerContext } from '../c-facet.js';
 import { cStructInit } from '../c-format.js';
 import { dspApplies, dspScratchBytes, emitDspCall, type DspKind } from './weighted-dsp.js';
+import { emitMveCall, mveApplies, mveScratchBytes } from './weighted-mve.js';
 
 function num(layer: QLayer, name: string): number {
   const v = layer.params?.[name];
@@ -66,12 +67,21 @@ function convDspKind(layer: QLayer, inputs: readonly QTensor[], outputs: readonl
 
 /**
  * Emits the portable call alone, or, for a layer a DSP kernel can run, both under `#if EDGEC_DSP`
- * (the DSP arrays are not counted in the byte totals: those describe the portable build).
+ * (the DSP arrays are not counted in the byte totals: those describe the portable build), and
+ * before them the MVE call under `#if EDGEC_MVE` where an MVE kernel exists (EDGEC_MVE implies
+ * EDGEC_DSP).
  */
-function withDspVariant(ctx: CLayerContext, kind: DspKind | undefined, portable: () => string, window?: () => string): string {
+function withDspVariant(ctx: CLayerContext, kind: DspKind | undefined, portable: () => string, window?: (label: string) => string): string {
   if (!kind) return portable();
-  const dsp = ctx.guarded('EDGEC_DSP', () => emitDspCall(ctx, kind, window), false);
-  return `${dsp}\n${ctx.guarded('!EDGEC_DSP', portable)}`;
+  const labelled = (label: string) => (window ? () => window(label) : undefined);
+  const mve = mveApplies(ctx.layer, kind) ? ctx.guarded('EDGEC_MVE', () => emitMveCall(ctx, kind, labelled('geomm')), false) : undefined;
+  const dsp = ctx.guarded(mve ? 'EDGEC_DSP && !EDGEC_MVE' : 'EDGEC_DSP', () => emitDspCall(ctx, kind, labelled('geomd')), false);
+  return `${mve ? `${mve}\n` : ''}${dsp}\n${ctx.guarded('!EDGEC_DSP', portable)}`;
+}
+
+/** Scratch of the optimised variants of a layer the DSP kernels take (the larger of DSP and MVE). */
+function optimisedScratchBytes(layer: QLayer, kind: DspKind): number {
+  return Math.max(dspScratchBytes(layer, kind), mveApplies(layer, kind) ? mveScratchBytes(layer, kind) : 0);
 }
 
 function windowStruct(ctx: CLayerContext, label: string): string {
@@ -88,16 +98,16 @@ function windowStruct(ctx: CLayerContext, label: string): string {
 }
 
 export const convEmitC: CEmitFacet = {
-  kernels: ['conv', 'gemm_dsp', 'depthwise_dsp'],
+  kernels: ['conv', 'gemm_dsp', 'depthwise_dsp', 'gemm_mve'],
   scratchBytes(layer, inputs, outputs) {
     const kind = convDspKind(layer, inputs, outputs);
-    const dsp = kind ? dspScratchBytes(layer, kind) : 0;
+    const dsp = kind ? optimisedScratchBytes(layer, kind) : 0;
     if (convPath(layer) !== 'generic') return dsp;
     return Math.max(dsp, 2 * (num(layer, 'inChannels') / num(layer, 'group')) * num(layer, 'kernelHeight') * num(layer, 'kernelWidth'));
   },
   emit(ctx) {
     const kind = convDspKind(ctx.layer, ctx.inputs, ctx.outputs);
-    return withDspVariant(ctx, kind, () => convPortable(ctx), () => windowStruct(ctx, 'geomd'));
+    return withDspVariant(ctx, kind, () => convPortable(ctx), (label) => windowStruct(ctx, label));
   },
 };
 
@@ -117,10 +127,10 @@ function denseDspKind(layer: QLayer, inputs: readonly QTensor[], outputs: readon
 }
 
 export const fullyConnectedEmitC: CEmitFacet = {
-  kernels: ['dense', 'gemm_dsp'],
+  kernels: ['dense', 'gemm_dsp', 'gemm_mve'],
   scratchBytes(layer, inputs, outputs) {
     const kind = denseDspKind(layer, inputs, outputs);
-    return kind ? dspScratchBytes(layer, kind) : 0;
+    return kind ? optimisedScratchBytes(layer, kind) : 0;
   },
   emit(ctx) {
     return withDspVariant(ctx, denseDspKind(ctx.layer, ctx.inputs, ctx.outputs), () => denseCall(ctx));

@@ -1,0 +1,134 @@
+/**
+ * The Helium (MVE) kernels (csrc/edgec_gemm_mve.c) on the real instruction set: random chains of
+ * int8-weight convolutions (im2col with stride, padding and dilation; pointwise with channel
+ * counts off multiples of 4 and reductions off multiples of 16, on both sides of 16) and fully
+ * connected layers (1 and several rows), mixed with 4- and 2-bit layers (which keep the DSP
+ * kernels on M55), quantized by the project's quantizer, emitted, built with arm-none-eabi-gcc
+ * -Werror for cortex-m55 and run in QEMU (mps3-an547): every output bit-exact with the integer
+ * reference (runQModel). Also: the int8 layers really call the MVE kernels under #if EDGEC_MVE,
+ * -DEDGEC_PORTABLE agrees and executes more instructions, and on the host the MVE layouts decode
+ * back to the weights and the DSP channel words.
+ */
+import { describe, expect, it } from 'vitest';
+import { emitC } from '../../src/codegen/emit-c.js';
+import { CHANNEL_INTS } from '../../src/codegen/dsp-layout.js';
+import { arrangeMveWeights, MVE_GROUP_INTS, mveChannels } from '../../src/codegen/mve-layout.js';
+import { inferTypes } from '../../src/engine/infer-types.js';
+import { makeGraph, type AttrValue, type Node } from '../../src/ir/graph.js';
+import { makeTensor, sizeOf, type Tensor } from '../../src/ir/tensor.js';
+import { runInQemu } from '../../src/qemu/index.js';
+import { quantizeModel } from '../../src/quant/quantize-model.js';
+import type { QModel } from '../../src/quant/qmodel.js';
+import { runQModel } from '../../src/quant/run-qmodel.js';
+import { rng } from '../helpers/random.js';
+import { HAVE_QEMU_TOOLS, SKIP_NO_QEMU } from '../qemu/tools-available.js';
+import { randomIntInputs } from './qmodel-cases.js';
+
+const ints = (value: number[]): AttrValue => ({ kind: 'ints', value });
+
+interface Layer {
+  name: string;
+  op: 'Conv' | 'Gemm' | 'Flatten';
+  attrs?: Record<string, AttrValue>;
+  weight?: number[];
+  activation?: Node['activation'];
+}
+
+/** A chain of layers on one input; weights uniform in [-scale, scale] and biases in [-1, 1] from the seeded rng. */
+function chain(name: string, input: number[], layers: Layer[], bits: Record<string, 8 | 4 | 2>, seed: number): QModel {
+  const r = rng(seed);
+  const initializers = new Map<string, Tensor>();
+  const random = (shape: number[]) => makeTensor('float32', shape, Array.from({ length: sizeOf(shape) }, () => 2 * r() - 1));
+  let value = 'x';
+  const nodes: Node[] = layers.map((l, i) => {
+    const inputs = [value];
+    if (l.weight) {
+      initializers.set(`${l.name}_w`, random(l.weight));
+      initializers.set(`${l.name}_b`, random([l.weight[0]!]));
+      inputs.push(`${l.name}_w`, `${l.name}_b`);
+    }
+    value = i === layers.length - 1 ? 'y' : `v${i}`;
+    return { name: l.name, op: l.op, domain: '', inputs, outputs: [value], attrs: l.attrs ?? {}, ...(l.activation ? { activation: l.activation } : {}) };
+  });
+  const graph = makeGraph({ name, nodes, inputs: [{ name: 'x', dtype: 'float32', shape: input }], outputs: [{ name: 'y', dtype: 'float32', shape: [] }], initializers });
+  inferTypes(graph);
+  graph.outputs[0]!.shape = [...graph.types.get('y')!.shape];
+  return quantizeModel(graph, { weightBits: bits, inputRange: [-1, 1], samples: 8, seed });
+}
+
+const conv = (name: string, weight: number[], attrs: Record<string, AttrValue>, activation?: Node['activation']): Layer => ({ name, op: 'Conv', weight, attrs, ...(activation ? { activation } : {}) });
+const fc = (name: string, weight: number[]): Layer => ({ name, op: 'Gemm', weight, attrs: { transB: { kind: 'int', value: 1 } } });
+
+const MODELS = [
+  chain('mve_a', [1, 3, 11, 9], [
+    conv('c1', [6, 3, 3, 3], { pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) }, { kind: 'relu' }),
+    conv('pw', [19, 6, 1, 1], {}),
+    conv('pw2', [5, 19, 1, 1], {}, { kind: 'clip', min: 0, max: 6 }),
+    conv('c2', [7, 5, 3, 2], { pads: ints([0, 1, 2, 0]), dilations: ints([1, 2]) }, { kind: 'relu' }),
+    { name: 'flat', op: 'Flatten' },
+    fc('fc', [13, 7 * 6 * 4]),
+  ], { c1: 8, pw: 8, pw2: 8, c2: 8, fc: 8 }, 21),
+  chain('mve_b', [1, 33, 5, 7], [
+    conv('pw', [34, 33, 1, 1], {}, { kind: 'relu' }),
+    conv('c1', [9, 34, 3, 3], { pads: ints([1, 1, 1, 1]) }),
+    conv('pw2', [4, 9, 1, 1], {}),
+    conv('pw3', [6, 4, 1, 1], {}),
+    { name: 'flat', op: 'Flatten' },
+    fc('fc', [3, 6 * 5 * 7]),
+  ], { pw: 8, c1: 4, pw2: 8, pw3: 2, fc: 8 }, 22),
+];
+
+describe('MVE layouts (host)', () => {
+  it('weights: row-major, rows padded to 4 and each row to 16 with zeros', () => {
+    const r = rng(5);
+    const [rows, depth] = [7, 37];
+    const values = Int8Array.from({ length: rows * depth }, () => Math.round(254 * r()) - 127);
+    const out = arrangeMveWeights(values, rows, depth);
+    expect(out.length).toBe(8 * 48);
+    for (let row = 0; row < 8; row++) {
+      for (let k = 0; k < 48; k++) expect(out[row * 48 + k]).toBe(row < rows && k < depth ? values[row * depth + k] : 0);
+    }
+  });
+
+  it('channels: per group of 4, bias, multiplier, left shift, negated right shift, fixup mask', () => {
+    const rows = 6;
+    const dsp = new Int32Array(8 * CHANNEL_INTS);
+    for (let c = 0; c < rows; c++) dsp.set([100 * c - 250, 1 << 30 | c, c % 3 === 0 ? 3 : 1, c % 3 === 0 ? 0 : c + 2, 0], c * CHANNEL_INTS);
+    const out = mveChannels(dsp, rows);
+    expect(out.length).toBe(2 * MVE_GROUP_INTS);
+    for (let c = 0; c < rows; c++) {
+      const at = (field: number) => out[Math.floor(c / 4) * MVE_GROUP_INTS + field * 4 + (c % 4)];
+      const right = c % 3 === 0 ? 0 : c + 2;
+      expect([at(0), at(1), at(2), at(3), at(4)]).toEqual([100 * c - 250, 1 << 30 | c, c % 3 === 0 ? 2 : 0, right === 0 ? 0 : -right, right > 0 ? -1 : 0]);
+    }
+  });
+});
+
+describe.skipIf(!HAVE_QEMU_TOOLS)(`MVE kernels in QEMU (cortex-m55)${SKIP_NO_QEMU}`, () => {
+  it('int8-weight layers call the MVE kernels under #if EDGEC_MVE, the others only the DSP ones', () => {
+    const a = emitC(MODELS[0]!).files.get('mve_a.c')!;
+    for (const call of ['edgec_conv_mve_w8(', 'edgec_pointwise_conv_mve_w8(', 'edgec_fully_connected_mve_w8(', '#if EDGEC_MVE', '#if EDGEC_DSP && !EDGEC_MVE']) {
+      expect(a.includes(call), call).toBe(true);
+    }
+    const b = emitC(MODELS[1]!).files.get('mve_b.c')!;
+    expect(b.match(/edgec_pointwise_conv_mve_w8\(/g)?.length).toBe(2);
+    expect(b.includes('edgec_conv_mve_w8(')).toBe(false);
+    expect(b.includes('edgec_conv_dsp_w4(') && b.includes('edgec_pointwise_conv_dsp_w2(')).toBe(true);
+  });
+
+  it.each(MODELS.map((q, m) => [q.name, m] as const))('%s is bit-exact with the integer reference', (_name, m) => {
+    const q = MODELS[m]!;
+    const inputs = [1, 2, 3].map((s) => randomIntInputs(q, 300 * m + s));
+    const run = runInQemu(emitC(q), 'cortex-m55', inputs);
+    inputs.forEach((x, s) => expect(run.outputs[s]!.map((o) => Array.from(o)), `sample ${s}`).toEqual(runQModel(q, x).map((o) => Array.from(o))));
+  });
+
+  it('-DEDGEC_PORTABLE agrees and executes more instructions', () => {
+    const q = MODELS[0]!;
+    const inputs = [randomIntInputs(q, 9)];
+    const mve = runInQemu(emitC(q), 'cortex-m55', inputs);
+    const portable = runInQemu(emitC(q), 'cortex-m55', inputs, { flags: ['-DEDGEC_PORTABLE'] });
+    expect(mve.outputs[0]!.map((o) => Array.from(o))).toEqual(portable.outputs[0]!.map((o) => Array.from(o)));
+    expect(mve.counts[0]!.instructions).toBeLessThan(portable.counts[0]!.instructions);
+  });
+});
