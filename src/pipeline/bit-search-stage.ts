@@ -28,7 +28,7 @@ export const MAX_REALIZATIONS = 3;
  * Held-out samples the realized model is checked on: the integer reference is exact but slow
  * (about 100x the fp32 engine on ResNet-8), and this check runs after every realization.
  */
-export const CHECK_SAMPLES = 12;
+export const CHECK_SAMPLES = 8;
 
 export interface BitStageResult<R> {
   policy: BitPolicy;
