@@ -6,7 +6,8 @@
  * - an impossible --max-flash: exit 5, one line saying the smallest achievable flash, which equals
  *   the flash of the model compiled with every layer at 2-bit weights (the narrowest), and that
  *   closest configuration written, as every budget miss writes its directory;
- * - --layer-bits: an unknown layer is a usage error naming it; a known one is obeyed.
+ * - --layer-bits: an unknown layer is a usage error naming it; a known one is obeyed, with auto
+ *   and with a preset; the terminal view of the search.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,5 +77,17 @@ describe('--bits auto on cnn-tiny', () => {
     const bits = Object.fromEntries(ok.report!.layers.map((l) => [l.name, l.w_bits]));
     expect([bits.conv_0, bits.gemm_17]).toEqual([2, 8]);
     expect(ok.report!.bit_search!.layers.find((l) => l.name === 'conv_0')!.why).toBe('fixed by --layer-bits');
+  });
+
+  it('--layer-bits applies to the presets too; the terminal view explains the auto choice', () => {
+    const preset = compress('preset', ['--bits', 'w4a8', '--layer-bits', 'conv_3=w2']);
+    expect(preset.code).toBe(0);
+    expect(preset.report!.layers.filter((l) => l.w_bits !== null).map((l) => l.w_bits)).toEqual([8, 2, 4, 4, 8]);
+    expect(preset.report!.bit_policy.layer_bits_overrides).toEqual(['conv_3']);
+    const text = runEdgec(['compress', 'fixtures/cnn-tiny.onnx', '-o', join(tmp, 'text'), ...DATA, '--bits', 'auto']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('bit widths (--bits auto): minimising flash under --max-drop 1');
+    expect(text.stdout).toMatch(/Pareto front \(\d+ points kept of the exact front\)/);
+    expect(text.stdout).toMatch(/checked after quantization and distillation:\n\s+(ok|missed)/);
   });
 });
