@@ -33,8 +33,9 @@ static inline int32x4_t edgec_mve_lanes(int32_t a0, int32_t a1, int32_t a2, int3
  * Every group of 4 channels for column x0 (and x1 if two): output of channel r, column c at
  * out[r * row_stride + c * col_stride].
  */
-static void edgec_mve_gemm(const edgec_mve_params *p, const int8_t *x0, const int8_t *x1, int32_t two, int8_t *out,
-                           int32_t row_stride, int32_t col_stride)
+static inline __attribute__((always_inline)) void edgec_mve_gemm_cols(const edgec_mve_params *p, const int8_t *x0,
+                                                                       const int8_t *x1, int32_t two, int8_t *out,
+                                                                       int32_t row_stride, int32_t col_stride)
 {
     const int32_t depth = p->depth, rows = p->rows;
     const int32_t stride = (depth + 15) & ~15;
@@ -45,6 +46,7 @@ static void edgec_mve_gemm(const edgec_mve_params *p, const int8_t *x0, const in
     for (r = 0; r < rows; r += 4, w += 4 * stride, group += EDGEC_MVE_GROUP, out += 4 * row_stride) {
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
         int32x4_t acc;
+        edgec_mve_requant q;
         for (k = 0; k < depth; k += 16) {
             const mve_pred16_t tail = vctp8q((uint32_t)(depth - k));
             const int8x16_t x = vldrbq_z_s8(x0 + k, tail);
@@ -62,13 +64,25 @@ static void edgec_mve_gemm(const edgec_mve_params *p, const int8_t *x0, const in
                 b3 = vmladavaq_s8(b3, y, w3);
             }
         }
+        q = edgec_mve_group(group);
         acc = vaddq_s32(edgec_mve_lanes(a0, a1, a2, a3), vldrwq_s32(group + EDGEC_MVE_BIAS));
-        edgec_mve_store4(out, row_stride, edgec_mve_requantize(acc, group, out_offset, lo, hi), rows - r);
+        edgec_mve_store4(out, row_stride, edgec_mve_requantize(acc, &q, out_offset, lo, hi), rows - r);
         if (two) {
             acc = vaddq_s32(edgec_mve_lanes(b0, b1, b2, b3), vldrwq_s32(group + EDGEC_MVE_BIAS));
-            edgec_mve_store4(out + col_stride, row_stride, edgec_mve_requantize(acc, group, out_offset, lo, hi),
+            edgec_mve_store4(out + col_stride, row_stride, edgec_mve_requantize(acc, &q, out_offset, lo, hi),
                              rows - r);
         }
+    }
+}
+
+/* `two` a constant in each copy: without the branch in its inner loop GCC keeps the 8 accumulators in registers. */
+static void edgec_mve_gemm(const edgec_mve_params *p, const int8_t *x0, const int8_t *x1, int32_t two, int8_t *out,
+                           int32_t row_stride, int32_t col_stride)
+{
+    if (two) {
+        edgec_mve_gemm_cols(p, x0, x1, 1, out, row_stride, col_stride);
+    } else {
+        edgec_mve_gemm_cols(p, x0, x1, 0, out, row_stride, col_stride);
     }
 }
 

@@ -264,5 +264,8 @@ void edgec_pointwise_conv_mve_w8(const edgec_mve_params *p, int32_t plane, const
 void edgec_conv_mve_w8(const edgec_window *g, const edgec_mve_params *p, int32_t zero_point, const int8_t *in,
                        int8_t *out, int8_t *scratch);
 void edgec_fully_connected_mve_w8(const edgec_mve_params *p, int32_t rows, const int8_t *in, int8_t *out);
+/* Depthwise with the arguments and scratch of edgec_depthwise_conv_dsp (any weight width). */
+void edgec_depthwise_conv_mve(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point,
+                              const int8_t *in, const int8_t *w, int8_t *out, int8_t *buffer);
 
 #endif /* EDGEC_KERNELS_H */

@@ -16,7 +16,7 @@ export const DSP_HEADER = 'edgec_dsp.h';
 export const MVE_HEADER = 'edgec_mve.h';
 
 /** Every kernel source, by stem (the names ops list in their emitC facet's `kernels`). */
-export const KERNEL_STEMS = ['conv', 'dense', 'pool', 'elementwise', 'layout', 'softmax', 'gemm_dsp', 'depthwise_dsp', 'gemm_mve'] as const;
+export const KERNEL_STEMS = ['conv', 'dense', 'pool', 'elementwise', 'layout', 'softmax', 'gemm_dsp', 'depthwise_dsp', 'gemm_mve', 'depthwise_mve'] as const;
 export type KernelStem = (typeof KERNEL_STEMS)[number];
 
 export function kernelFileName(stem: string): string {

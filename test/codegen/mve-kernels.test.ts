@@ -3,7 +3,8 @@
  * int8-weight convolutions (im2col with stride, padding and dilation; pointwise with channel
  * counts off multiples of 4 and reductions off multiples of 16, on both sides of 16) and fully
  * connected layers (1 and several rows), mixed with 4- and 2-bit layers (which keep the DSP
- * kernels on M55), quantized by the project's quantizer, emitted, built with arm-none-eabi-gcc
+ * GEMM kernels on M55), and depthwise layers (8 and 4 bits, vertical stride, kernel heights 3
+ * and 5, row tails of 1 and 3 pixels; csrc/edgec_depthwise_mve.c), quantized by the project's quantizer, emitted, built with arm-none-eabi-gcc
  * -Werror for cortex-m55 and run in QEMU (mps3-an547): every output bit-exact with the integer
  * reference (runQModel). Also: the int8 layers really call the MVE kernels under #if EDGEC_MVE,
  * -DEDGEC_PORTABLE agrees and executes more instructions, and on the host the MVE layouts decode
@@ -62,20 +63,22 @@ const fc = (name: string, weight: number[]): Layer => ({ name, op: 'Gemm', weigh
 const MODELS = [
   chain('mve_a', [1, 3, 11, 9], [
     conv('c1', [6, 3, 3, 3], { pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) }, { kind: 'relu' }),
+    conv('dw', [6, 1, 3, 3], { group: { kind: 'int', value: 6 }, pads: ints([1, 1, 1, 1]), strides: ints([2, 1]) }, { kind: 'relu' }),
     conv('pw', [19, 6, 1, 1], {}),
     conv('pw2', [5, 19, 1, 1], {}, { kind: 'clip', min: 0, max: 6 }),
     conv('c2', [7, 5, 3, 2], { pads: ints([0, 1, 2, 0]), dilations: ints([1, 2]) }, { kind: 'relu' }),
     { name: 'flat', op: 'Flatten' },
-    fc('fc', [13, 7 * 6 * 4]),
-  ], { c1: 8, pw: 8, pw2: 8, c2: 8, fc: 8 }, 21),
+    fc('fc', [13, 7 * 3 * 4]),
+  ], { c1: 8, dw: 8, pw: 8, pw2: 8, c2: 8, fc: 8 }, 21),
   chain('mve_b', [1, 33, 5, 7], [
     conv('pw', [34, 33, 1, 1], {}, { kind: 'relu' }),
     conv('c1', [9, 34, 3, 3], { pads: ints([1, 1, 1, 1]) }),
+    conv('dw', [9, 1, 5, 3], { group: { kind: 'int', value: 9 }, pads: ints([2, 1, 2, 1]) }, { kind: 'clip', min: 0, max: 6 }),
     conv('pw2', [4, 9, 1, 1], {}),
     conv('pw3', [6, 4, 1, 1], {}),
     { name: 'flat', op: 'Flatten' },
     fc('fc', [3, 6 * 5 * 7]),
-  ], { pw: 8, c1: 4, pw2: 8, pw3: 2, fc: 8 }, 22),
+  ], { pw: 8, c1: 4, dw: 4, pw2: 8, pw3: 2, fc: 8 }, 22),
 ];
 
 describe('MVE layouts (host)', () => {
@@ -107,12 +110,13 @@ describe('MVE layouts (host)', () => {
 describe.skipIf(!HAVE_QEMU_TOOLS)(`MVE kernels in QEMU (cortex-m55)${SKIP_NO_QEMU}`, () => {
   it('int8-weight layers call the MVE kernels under #if EDGEC_MVE, the others only the DSP ones', () => {
     const a = emitC(MODELS[0]!).files.get('mve_a.c')!;
-    for (const call of ['edgec_conv_mve_w8(', 'edgec_pointwise_conv_mve_w8(', 'edgec_fully_connected_mve_w8(', '#if EDGEC_MVE', '#if EDGEC_DSP && !EDGEC_MVE']) {
+    for (const call of ['edgec_conv_mve_w8(', 'edgec_pointwise_conv_mve_w8(', 'edgec_fully_connected_mve_w8(', 'edgec_depthwise_conv_mve(', '#if EDGEC_MVE', '#if EDGEC_DSP && !EDGEC_MVE']) {
       expect(a.includes(call), call).toBe(true);
     }
     const b = emitC(MODELS[1]!).files.get('mve_b.c')!;
     expect(b.match(/edgec_pointwise_conv_mve_w8\(/g)?.length).toBe(2);
     expect(b.includes('edgec_conv_mve_w8(')).toBe(false);
+    expect(b.includes('edgec_depthwise_conv_mve(')).toBe(true); // any weight width
     expect(b.includes('edgec_conv_dsp_w4(') && b.includes('edgec_pointwise_conv_dsp_w2(')).toBe(true);
   });
 

@@ -68,8 +68,10 @@ export function emitDspCall(ctx: CLayerContext, kind: DspKind, window?: () => st
     case 'dense':
       return `edgec_fully_connected_dsp_w${bits}(&${gemm}, ${param(layer, 'rows')}, ${input}, ${output}, (int16_t *)${scratch});`;
     case 'depthwise': {
+      // Same arguments for the Helium kernel (csrc/edgec_depthwise_mve.c), chosen where MVE is present.
       const packed = ctx.packedWeights('wd', layer.weights!.values, bits);
-      return `edgec_depthwise_conv_dsp(&${window!()}, &${gemm}, ${zeroPoint}, ${input}, ${packed}, ${output}, (int8_t *)${scratch});`;
+      const args = `(&${window!()}, &${gemm}, ${zeroPoint}, ${input}, ${packed}, ${output}, (int8_t *)${scratch});`;
+      return `#if EDGEC_MVE\nedgec_depthwise_conv_mve${args}\n#else\nedgec_depthwise_conv_dsp${args}\n#endif`;
     }
   }
 }

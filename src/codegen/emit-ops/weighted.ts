@@ -98,7 +98,7 @@ function windowStruct(ctx: CLayerContext, label: string): string {
 }
 
 export const convEmitC: CEmitFacet = {
-  kernels: ['conv', 'gemm_dsp', 'depthwise_dsp', 'gemm_mve'],
+  kernels: ['conv', 'gemm_dsp', 'depthwise_dsp', 'gemm_mve', 'depthwise_mve'],
   scratchBytes(layer, inputs, outputs) {
     const kind = convDspKind(layer, inputs, outputs);
     const dsp = kind ? optimisedScratchBytes(layer, kind) : 0;
