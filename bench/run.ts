@@ -54,14 +54,14 @@ async function benchModel(m: BenchModel, threads: number): Promise<Row> {
 }
 
 const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(', ');
-const ms = (t: Timing) => `${t.medianMs.toFixed(1)} ms (${t.minMs.toFixed(1)}-${t.maxMs.toFixed(1)})`;
+const ms = (t: Timing) => `${t.medianMs.toFixed(1)} ms (${t.minMs.toFixed(1)}-${t.maxMs.toFixed(1)}) cpu ${t.cpuMs.toFixed(1)}`;
 const gflops = (gflop: number, t: Timing) => `${(gflop / (t.medianMs / 1000)).toFixed(1)}`;
 
 function printTable(rows: Row[]): void {
-  const header = ['model', 'GFLOP/fwd', 'edgec fwd', 'GFLOP/s', 'onnxruntime fwd', 'GFLOP/s', 'edgec/ort', 'edgec fwd+bwd', 'GFLOP/s'];
+  const header = ['model', 'GFLOP/fwd', 'edgec fwd', 'GFLOP/s', 'onnxruntime fwd', 'GFLOP/s', 'edgec/ort', 'by cpu', 'edgec fwd+bwd', 'GFLOP/s'];
   const lines = rows.map((r) => [
     r.model, r.gflop.toFixed(3), ms(r.edgec), gflops(r.gflop, r.edgec), ms(r.ort), gflops(r.gflop, r.ort),
-    (r.ort.medianMs / r.edgec.medianMs).toFixed(2),
+    (r.ort.medianMs / r.edgec.medianMs).toFixed(2), (r.ort.cpuMs / r.edgec.cpuMs).toFixed(2),
     r.train ? ms(r.train) : 'n/a', r.train ? gflops(3 * r.gflop, r.train) : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -85,6 +85,8 @@ async function main(): Promise<void> {
   }
   printTable(rows);
   console.log('fwd+bwd GFLOP/s counts 3 x the forward FLOPs (forward, input gradient, weight gradient).');
+  console.log('cpu: median CPU time per run summed over all threads of the process (edgec workers, onnxruntime pool);');
+  console.log('"by cpu": the same ratio on CPU time, which a loaded machine disturbs less than wall time.');
 
   console.log(`load average at end: ${loadAverage()}`);
 

@@ -9,19 +9,31 @@ export interface Timing {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  /**
+   * Median CPU time per run summed over every thread of the process (process.cpuUsage: the main
+   * thread, edgec's workers, onnxruntime's pool). On a loaded machine wall time measures the
+   * machine; this measures the work.
+   */
+  cpuMs: number;
 }
 
 /** Runs `fn` `warmup` times unmeasured, then `runs` times measured. */
 export async function time(fn: () => unknown | Promise<unknown>, runs: number, warmup = 2): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     await fn();
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
   }
   samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)]!, minMs: samples[0]!, maxMs: samples[samples.length - 1]! };
+  cpu.sort((a, b) => a - b);
+  const middle = Math.floor(samples.length / 2);
+  return { medianMs: samples[middle]!, minMs: samples[0]!, maxMs: samples[samples.length - 1]!, cpuMs: cpu[middle]! };
 }
 
 /** An onnxruntime-node forward on `onnx` with `threads` intra-op threads, ready to time. */
