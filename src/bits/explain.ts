@@ -7,7 +7,7 @@
  */
 import type { WeightBits } from '../quant/pack.js';
 import { activationBits, type CostVector } from './candidates.js';
-import type { ProxyMeasure } from './probe.js';
+import type { ProxyMeasure } from './sensitivity.js';
 import type { BitSearchResult, Candidate } from './search.js';
 import type { Objective } from './solver.js';
 

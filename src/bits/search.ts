@@ -2,7 +2,7 @@
  * `--bits auto`: per-layer weight widths (and the model's activation width) chosen against the
  * target's cost model. Steps:
  * 1. candidates and prices (candidates.ts), --layer-bits fixed (layer-bits.ts);
- * 2. per-layer sensitivity on half of the synthetic samples (sensitivity.ts, probe.ts);
+ * 2. per-layer sensitivity on half of the synthetic samples (sensitivity.ts);
  * 3. the exact front of objective cost against the additive proxy under the cost budgets
  *    (solver.ts); none at all: the configuration closest to the budgets, with a message saying
  *    the smallest achievable (the pipeline writes it and fails with the budget code, exit 5);
@@ -21,11 +21,9 @@ import type { Budgets } from '../pipeline/budgets.js';
 import type { Samples } from '../pipeline/samples.js';
 import { activationBits, pricingModel, priceList, supportedWidths, totalCost, weightedLayers, type CostVector, type PriceList } from './candidates.js';
 import { checkLayerBits, type LayerBits } from './layer-bits.js';
-import { makeProbe, probeableLayers, type ProxyMeasure } from './probe.js';
-import { assignmentKey, cheapestWithin, measuredFront, type MeasuredFront } from './select.js';
-import { additiveProxy, measureSensitivity, type LayerSensitivity } from './sensitivity.js';
+import { additiveProxy, makeProbe, measureSensitivity, probeableLayers, type LayerSensitivity, type ProxyMeasure } from './sensitivity.js';
 import { solveFront, type CostLimits, type Objective } from './solver.js';
-import { uniformConfigurations } from './uniform.js';
+import { assignmentKey, cheapestWithin, measuredFront, uniformConfigurations, type MeasuredFront } from './select.js';
 
 export interface BitSearchOptions {
   target: ResolvedTarget;

@@ -3,9 +3,13 @@
  * cheapest front point whose fake-quant proxy on held-out synthetic samples is within the drop
  * budget, found by bisection along the front (objective ascending, additive proxy descending, so
  * the measured proxy falls roughly monotonically); every measurement is cached and reported.
+ *
+ * And the uniform configurations the choice must never do worse than: every layer at one width,
+ * and the presets' default of the first and last weighted layers at 8 bits (bit-policy.ts).
+ * Layers fixed by --layer-bits (or not probeable) keep their width in all of them.
  */
 import type { WeightBits } from '../quant/pack.js';
-import type { Probe, ProxyMeasure } from './probe.js';
+import type { Probe, ProxyMeasure } from './sensitivity.js';
 import type { FrontPoint } from './solver.js';
 
 export interface MeasuredFront {
@@ -52,4 +56,21 @@ export function cheapestWithin(m: MeasuredFront, threshold: number): { index: nu
     else lo = mid;
   }
   return { index: hi, met: true };
+}
+
+export interface UniformConfiguration {
+  label: string;
+  assignment: Map<string, WeightBits>;
+}
+
+export function uniformConfigurations(layers: readonly string[], widths: readonly WeightBits[], fixed: ReadonlyMap<string, WeightBits>): UniformConfiguration[] {
+  const out: UniformConfiguration[] = [];
+  const ends = new Set([layers[0], layers[layers.length - 1]]);
+  for (const bits of widths) {
+    out.push({ label: `uniform w${bits}`, assignment: new Map(layers.map((l) => [l, fixed.get(l) ?? bits])) });
+    if (bits !== 8 && layers.length > 2) {
+      out.push({ label: `w${bits}, first and last 8-bit`, assignment: new Map(layers.map((l) => [l, fixed.get(l) ?? (ends.has(l) ? 8 : bits)])) });
+    }
+  }
+  return out;
 }

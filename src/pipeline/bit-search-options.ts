@@ -16,7 +16,7 @@ export const DEFAULT_MAX_DROP = 1;
 
 export interface SearchFlags {
   optimize?: OptimizeChoice;
-  /** Points of the accuracy proxy (src/bits/probe.ts). */
+  /** Points of the accuracy proxy (src/bits/sensitivity.ts). */
   maxDrop?: number;
   /** Layer name -> widths; a string is parsed as --layer-bits takes it. */
   layerBits?: LayerBits | string;

@@ -9,10 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addCost, pricingModel, priceList, totalCost, weightedLayers, type CostVector, type PriceList } from '../../src/bits/candidates.js';
-import { compareOutputs } from '../../src/bits/probe.js';
+import { compareOutputs, type LayerSensitivity } from '../../src/bits/sensitivity.js';
 import { solveFront, type Objective } from '../../src/bits/solver.js';
-import type { LayerSensitivity } from '../../src/bits/sensitivity.js';
-import { uniformConfigurations } from '../../src/bits/uniform.js';
+import { uniformConfigurations } from '../../src/bits/select.js';
 import { estimateModelCost } from '../../src/cost/estimate-model.js';
 import { planArena } from '../../src/codegen/plan-arena.js';
 import { loadCanonical } from '../../src/pipeline/compress-model.js';
