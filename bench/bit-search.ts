@@ -12,7 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { compareOutputs, makeProbe } from '../src/bits/probe.js';
+import { compareOutputs, makeProbe } from '../src/bits/sensitivity.js';
 import { searchBits } from '../src/bits/search.js';
 import { synthesizeInputs } from '../src/distill/synthesize.js';
 import { CHECK_SAMPLES, integerOutputs } from '../src/pipeline/bit-search-stage.js';

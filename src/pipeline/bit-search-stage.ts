@@ -14,7 +14,7 @@ import type { QModel } from '../quant/qmodel.js';
 import { dequantizeOutput, quantizeInput, runQModel } from '../quant/run-qmodel.js';
 import { equalizeCrossLayer } from '../quant/cross-layer-equalization.js';
 import type { ResolvedTarget } from '../targets/target.js';
-import { compareOutputs, makeProbe } from '../bits/probe.js';
+import { compareOutputs, makeProbe } from '../bits/sensitivity.js';
 import { checkLayerBits, type LayerBits } from '../bits/layer-bits.js';
 import { searchBits, type Candidate } from '../bits/search.js';
 import { explainSearch, proxyReport, type BitSearchReport, type RealizationReport } from '../bits/explain.js';
