@@ -5,8 +5,8 @@
  * of the input zero point (the input offset is folded into the bias, so padding adds nothing),
  * then 4 horizontally adjacent outputs accumulate in one int32x4: per tap, one widening load of 4
  * input bytes (VLDRB.S32) and one VMLA by the tap's weight. The row tail is predicated (VCTP), so
- * nothing is read or written past a row. The 4 outputs requantize as one vector with the
- * channel's constants broadcast (edgec_mve.h) and are stored narrowed (VSTRB.32). Any weight
+ * nothing is read or written past a row. The int32 plane then requantizes 4 at a time with the
+ * channel's constants broadcast (edgec_mve.h), stored narrowed (VSTRB.32). Any weight
  * width: the channel's few weights are unpacked once. Bit-exact with edgec_depthwise_conv;
  * compiled to nothing without MVE.
  */
@@ -24,11 +24,10 @@ static int32_t edgec_mve_span(int32_t in, int32_t before, int32_t out, int32_t s
     return in + before > needed ? in + before : needed;
 }
 
-/* One channel's output plane from the padded plane; taps[ky * 3 + kx]. */
+/* One channel's accumulators (bias included) from the padded plane; taps[ky * 3 + kx]. */
 static void edgec_mve_dw_plane(const edgec_window *g, const int8_t *buffer, int32_t width, const int32_t *taps,
-                               int32_t bias, const edgec_mve_requant *q, const edgec_gemm_params *p, int8_t *out)
+                               int32_t bias, int32_t *out)
 {
-    const int32_t lo = p->act_min, hi = p->act_max, out_offset = p->out_offset;
     int32_t y, x, ky;
     for (y = 0; y < g->out_h; y++, out += g->out_w) {
         const int8_t *top = buffer + y * g->stride_h * width;
@@ -41,19 +40,19 @@ static void edgec_mve_dw_plane(const edgec_window *g, const int8_t *buffer, int3
                 acc = vmlaq_n_s32(acc, vldrbq_z_s32(row + 1, tail), taps[3 * ky + 1]);
                 acc = vmlaq_n_s32(acc, vldrbq_z_s32(row + 2, tail), taps[3 * ky + 2]);
             }
-            vstrbq_p_s32(out + x, edgec_mve_requantize(acc, q, out_offset, lo, hi), tail);
+            vstrwq_p_s32(out + x, acc, tail);
         }
     }
 }
 
 /*
+ * Accumulating and requantizing in separate passes keeps each within the 8 vector registers.
  * Kernel height 3: the 9 weights in registers; with vertical stride 1, two output rows per pass
  * share their 2 middle input rows (12 loads for 8 outputs instead of 18).
  */
 static void edgec_mve_dw_plane3(const edgec_window *g, const int8_t *buffer, int32_t width, const int32_t *taps,
-                                int32_t bias, const edgec_mve_requant *q, const edgec_gemm_params *p, int8_t *out)
+                                int32_t bias, int32_t *out)
 {
-    const int32_t lo = p->act_min, hi = p->act_max, out_offset = p->out_offset;
     const int32_t a0 = taps[0], a1 = taps[1], a2 = taps[2], b0 = taps[3], b1 = taps[4], b2 = taps[5];
     const int32_t c0 = taps[6], c1 = taps[7], c2 = taps[8];
     const int32_t out_w = g->out_w;
@@ -95,8 +94,8 @@ static void edgec_mve_dw_plane3(const edgec_window *g, const int8_t *buffer, int
                 t = vmlaq_n_s32(t, vldrbq_z_s32(r, tail), c0);
                 t = vmlaq_n_s32(t, vldrbq_z_s32(r + 1, tail), c1);
                 t = vmlaq_n_s32(t, vldrbq_z_s32(r + 2, tail), c2);
-                vstrbq_p_s32(out + x, edgec_mve_requantize(s, q, out_offset, lo, hi), tail);
-                vstrbq_p_s32(out + out_w + x, edgec_mve_requantize(t, q, out_offset, lo, hi), tail);
+                vstrwq_p_s32(out + x, s, tail);
+                vstrwq_p_s32(out + out_w + x, t, tail);
             }
         }
     }
@@ -115,7 +114,7 @@ static void edgec_mve_dw_plane3(const edgec_window *g, const int8_t *buffer, int
             s = vmlaq_n_s32(s, vldrbq_z_s32(r + 2 * width, tail), c0);
             s = vmlaq_n_s32(s, vldrbq_z_s32(r + 2 * width + 1, tail), c1);
             s = vmlaq_n_s32(s, vldrbq_z_s32(r + 2 * width + 2, tail), c2);
-            vstrbq_p_s32(out + x, edgec_mve_requantize(s, q, out_offset, lo, hi), tail);
+            vstrwq_p_s32(out + x, s, tail);
         }
     }
 }
@@ -132,13 +131,28 @@ static void edgec_mve_dw_copy(const int8_t *src, int32_t in_h, int32_t in_w, int
     }
 }
 
-/* buffer: the padded plane (edgec_mve_span) and 4 bytes; the DSP kernel's accumulators go unused. */
+/* out[i] = requantize(acc[i]) over a plane, 4 at a time, the channel's constants in registers. */
+static void edgec_mve_dw_requantize(const int32_t *acc, int32_t count, const edgec_mve_requant *q,
+                                    const edgec_gemm_params *p, int8_t *out)
+{
+    const edgec_mve_requant r = *q;
+    const int32_t lo = p->act_min, hi = p->act_max, out_offset = p->out_offset;
+    int32_t i;
+    for (i = 0; i < count; i += 4) {
+        const mve_pred16_t tail = vctp32q((uint32_t)(count - i));
+        vstrbq_p_s32(out + i, edgec_mve_requantize(vldrwq_z_s32(acc + i, tail), &r, out_offset, lo, hi), tail);
+    }
+}
+
+/* buffer: the padded plane (edgec_mve_span) and 4 bytes, then out_h * out_w int32 accumulators at the
+ * next multiple of 4 bytes (the layout of edgec_depthwise_conv_dsp's scratch). */
 void edgec_depthwise_conv_mve(const edgec_window *g, const edgec_gemm_params *p, int32_t zero_point,
                               const int8_t *in, const int8_t *w, int8_t *out, int8_t *buffer)
 {
     const int32_t width = edgec_mve_span(g->in_w, g->pad_left, g->out_w, 1, 3);
     const int32_t height = edgec_mve_span(g->in_h, g->pad_top, g->out_h, g->stride_h, g->k_h);
-    const int32_t plane_in = g->in_h * g->in_w;
+    const int32_t plane_in = g->in_h * g->in_w, plane_out = g->out_h * g->out_w;
+    int32_t *acc = (int32_t *)(void *)(buffer + (width * height + 4 + 3) / 4 * 4);
     int32_t taps[EDGEC_DW_MVE_MAX_TAPS];
     int32_t c, i;
     for (i = 0; i < width * height + 4; i++) {
@@ -153,10 +167,11 @@ void edgec_depthwise_conv_mve(const edgec_window *g, const edgec_gemm_params *p,
         }
         edgec_mve_dw_copy(plane, g->in_h, g->in_w, buffer + g->pad_top * width + g->pad_left, width);
         if (g->k_h == 3) {
-            edgec_mve_dw_plane3(g, buffer, width, taps, chan[0], &q, p, out + c * g->out_h * g->out_w);
+            edgec_mve_dw_plane3(g, buffer, width, taps, chan[0], acc);
         } else {
-            edgec_mve_dw_plane(g, buffer, width, taps, chan[0], &q, p, out + c * g->out_h * g->out_w);
+            edgec_mve_dw_plane(g, buffer, width, taps, chan[0], acc);
         }
+        edgec_mve_dw_requantize(acc, plane_out, &q, p, out + c * plane_out);
     }
 }
 

@@ -3,8 +3,9 @@
  * weights: each pass computes 4 output channels for 2 columns (pixels or rows), 16 multiply-
  * accumulates per VMLADAVA over int8x16 vectors (the blocking of CMSIS-NN's
  * arm_nn_mat_mult_nt_t_s8, which takes 4 rows of one operand per column of the other). Weights
- * come row-major from the generator (src/codegen/mve-layout.ts): rows padded to a multiple of 4,
- * each row padded with zeros to a multiple of 16, so weight loads need no predicate; the column
+ * come from the generator (src/codegen/mve-layout.ts) in blocks of 4 rows x 16 values, rows
+ * padded to a multiple of 4 and the reduction with zeros to a multiple of 16, so one pointer walks
+ * the 4 rows and weight loads need no predicate; the column
  * tail is loaded with a VCTP predicate (inactive lanes read as zero, nothing read past the end).
  * The input offset is folded into the bias; the 4 accumulators are requantized as one vector
  * (edgec_mve.h). Bit-exact with edgec_conv.c / edgec_dense.c; compiled to nothing without MVE.
@@ -38,30 +39,30 @@ static inline __attribute__((always_inline)) void edgec_mve_gemm_cols(const edge
                                                                        int32_t row_stride, int32_t col_stride)
 {
     const int32_t depth = p->depth, rows = p->rows;
-    const int32_t stride = (depth + 15) & ~15;
     const int32_t lo = p->act_min, hi = p->act_max, out_offset = p->out_offset;
     const int8_t *w = p->w;
     const int32_t *group = p->chan;
-    int32_t r, k;
-    for (r = 0; r < rows; r += 4, w += 4 * stride, group += EDGEC_MVE_GROUP, out += 4 * row_stride) {
+    int32_t r, n;
+    for (r = 0; r < rows; r += 4, group += EDGEC_MVE_GROUP, out += 4 * row_stride) {
         int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        const int8_t *x = x0, *y = x1;
         int32x4_t acc;
         edgec_mve_requant q;
-        for (k = 0; k < depth; k += 16) {
-            const mve_pred16_t tail = vctp8q((uint32_t)(depth - k));
-            const int8x16_t x = vldrbq_z_s8(x0 + k, tail);
-            const int8x16_t w0 = vldrbq_s8(w + k), w1 = vldrbq_s8(w + stride + k);
-            const int8x16_t w2 = vldrbq_s8(w + 2 * stride + k), w3 = vldrbq_s8(w + 3 * stride + k);
-            a0 = vmladavaq_s8(a0, x, w0);
-            a1 = vmladavaq_s8(a1, x, w1);
-            a2 = vmladavaq_s8(a2, x, w2);
-            a3 = vmladavaq_s8(a3, x, w3);
+        for (n = depth; n > 0; n -= 16, w += 64, x += 16, y += 16) {
+            const mve_pred16_t tail = vctp8q((uint32_t)n);
+            const int8x16_t u = vldrbq_z_s8(x, tail);
+            const int8x16_t w0 = vldrbq_s8(w), w1 = vldrbq_s8(w + 16);
+            const int8x16_t w2 = vldrbq_s8(w + 32), w3 = vldrbq_s8(w + 48);
+            a0 = vmladavaq_s8(a0, u, w0);
+            a1 = vmladavaq_s8(a1, u, w1);
+            a2 = vmladavaq_s8(a2, u, w2);
+            a3 = vmladavaq_s8(a3, u, w3);
             if (two) {
-                const int8x16_t y = vldrbq_z_s8(x1 + k, tail);
-                b0 = vmladavaq_s8(b0, y, w0);
-                b1 = vmladavaq_s8(b1, y, w1);
-                b2 = vmladavaq_s8(b2, y, w2);
-                b3 = vmladavaq_s8(b3, y, w3);
+                const int8x16_t v = vldrbq_z_s8(y, tail);
+                b0 = vmladavaq_s8(b0, v, w0);
+                b1 = vmladavaq_s8(b1, v, w1);
+                b2 = vmladavaq_s8(b2, v, w2);
+                b3 = vmladavaq_s8(b3, v, w3);
             }
         }
         q = edgec_mve_group(group);

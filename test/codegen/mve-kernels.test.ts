@@ -82,14 +82,22 @@ const MODELS = [
 ];
 
 describe('MVE layouts (host)', () => {
-  it('weights: row-major, rows padded to 4 and each row to 16 with zeros', () => {
+  it('weights: blocks of 4 rows x 16 values, rows padded to 4 and the reduction to 16 with zeros', () => {
     const r = rng(5);
     const [rows, depth] = [7, 37];
     const values = Int8Array.from({ length: rows * depth }, () => Math.round(254 * r()) - 127);
     const out = arrangeMveWeights(values, rows, depth);
     expect(out.length).toBe(8 * 48);
-    for (let row = 0; row < 8; row++) {
-      for (let k = 0; k < 48; k++) expect(out[row * 48 + k]).toBe(row < rows && k < depth ? values[row * depth + k] : 0);
+    // The kernel's walk: group g, chunk n, row i of the group, lane j.
+    for (let g = 0; g < 2; g++) {
+      for (let n = 0; n < 3; n++) {
+        for (let i = 0; i < 4; i++) {
+          for (let j = 0; j < 16; j++) {
+            const [row, k] = [4 * g + i, 16 * n + j];
+            expect(out[((g * 3 + n) * 4 + i) * 16 + j]).toBe(row < rows && k < depth ? values[row * depth + k] : 0);
+          }
+        }
+      }
     }
   });
 
