@@ -16,10 +16,11 @@
  */
 import { InternalError, ModelError, describeNode } from '../errors.js';
 import { applyActivation } from '../engine/fused-activation.js';
-import type { FusedActivation, Graph, Node } from '../ir/graph.js';
-import { makeTensor, type Tensor, type TensorData } from '../ir/tensor.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { makeTensor, type Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrSchema, type AttrsOf } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
+import { GradBuffers } from './grad-buffers.js';
 
 /** A function inserted between a value and its readers, with its gradient. */
 export interface ValueTransform {
@@ -114,20 +115,22 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     if (node.inputs.some((name) => needsGrad.has(name))) node.outputs.forEach((name) => name !== '' && needsGrad.add(name));
   }
   const grads = new Map<string, Tensor>();
-  const owned = new Set<Tensor>();
+  const buffers = new GradBuffers();
+  const setGrad = (name: string, g: Tensor) => {
+    buffers.hold(g);
+    const prev = grads.get(name);
+    grads.set(name, g);
+    if (prev) buffers.release(prev);
+  };
   const accumulate = (name: string, g: Tensor) => {
     const prev = grads.get(name);
-    if (!prev) return void grads.set(name, g);
-    const sum = owned.has(prev) ? prev : makeTensor(prev.dtype, prev.shape, prev.data);
-    addInto(sum.data, g.data);
-    owned.add(sum);
-    grads.set(name, sum);
+    setGrad(name, prev ? buffers.sum(prev, g) : g);
   };
   for (const [name, g] of seeds) accumulate(name, g);
   const throughTransform = (name: string) => {
     const transform = tape.transforms.get(name);
     const g = grads.get(name);
-    if (transform && g) grads.set(name, transform.backward(tape.raw.get(name)!, g));
+    if (transform && g) setGrad(name, transform.backward(tape.raw.get(name)!, g));
   };
 
   for (let n = graph.nodes.length - 1; n >= 0; n--) {
@@ -140,9 +143,12 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     if (!op.backward) throw new InternalError(`${describeNode(node)}: op ${node.op} has no backward`);
     const outputs = node.outputs.map((name) => values.get(name)!);
     const pre = tape.preActivation.get(node);
-    if (node.activation && outputGrads[0]) {
+    const reaching = outputGrads[0];
+    if (node.activation && reaching) {
       // Without a kept pre-activation value the op fused a Relu: its output gives the same mask.
-      outputGrads[0] = activationGrad(pre ?? outputs[0]!, outputGrads[0], node.activation);
+      // Masked in place when the gradient is a buffer of this pass only this output refers to.
+      const inPlace = buffers.exclusive(reaching) && !wanted.has(node.outputs[0]!);
+      outputGrads[0] = buffers.activationGrad(pre ?? outputs[0]!, reaching, node.activation, inPlace);
     }
     if (pre) outputs[0] = pre;
     const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
@@ -151,6 +157,15 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
       const g = inputGrads[i];
       if (g && wants[i]) accumulate(name, g);
     });
+    // This node's output gradients are read no more (unless asked for): their buffers may be reused.
+    if (outputGrads[0] && outputGrads[0] !== reaching) buffers.dropIfUnheld(outputGrads[0]);
+    for (const name of node.outputs) {
+      const g = grads.get(name);
+      if (g && !wanted.has(name)) {
+        grads.delete(name);
+        buffers.release(g);
+      }
+    }
   }
   for (const name of [...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]) throughTransform(name);
 
@@ -161,54 +176,4 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     result.set(name, grads.get(name) ?? makeTensor(value.dtype, value.shape));
   }
   return result;
-}
-
-/** sum += g elementwise (monomorphic on Float32Array, the common case). */
-function addInto(sum: TensorData, g: TensorData): void {
-  if (sum instanceof Float32Array && g instanceof Float32Array) {
-    for (let i = 0; i < sum.length; i++) sum[i]! += g[i]!;
-    return;
-  }
-  for (let i = 0; i < sum.length; i++) sum[i]! += g[i]!;
-}
-
-/**
- * The gradient through a fused Relu or Clip: dy where the activation passed x through, else 0.
- * For Relu, x may be the output as well as the input (both are > 0 at the same places).
- */
-function activationGrad(x: Tensor, dy: Tensor, act: FusedActivation): Tensor {
-  const dx = makeTensor(dy.dtype, dy.shape);
-  if (act.kind === 'relu') reluMask(dx.data, x.data, dy.data);
-  else clipMask(dx.data, x.data, dy.data, act.min, act.max);
-  return dx;
-}
-
-// Separate loops per activation (and monomorphic on the common Float32Array) keep them fast.
-function reluMask(out: TensorData, x: TensorData, dy: TensorData): void {
-  if (out instanceof Float32Array && x instanceof Float32Array && dy instanceof Float32Array) {
-    reluMaskBits(asInts(out), asInts(x), asInts(dy));
-    return;
-  }
-  for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? dy[i]! : 0;
-}
-
-const asInts = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
-
-/**
- * reluMask on the float32 bit patterns, without a branch: activations are positive at random
- * places, so `x > 0 ? dy : 0` mispredicts half the time (3-4x slower). x > 0 exactly when its
- * bits, as an int32, lie in (0, bits of +inf]: both 0 - v and v - (inf + 1) are then negative.
- */
-function reluMaskBits(out: Int32Array, x: Int32Array, dy: Int32Array): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = x[i]!;
-    out[i] = dy[i]! & (((0 - v) & (v - 0x7f800001)) >> 31);
-  }
-}
-
-function clipMask(out: TensorData, x: TensorData, dy: TensorData, lo: number, hi: number): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = x[i]!;
-    out[i] = v >= lo && v <= hi ? dy[i]! : 0;
-  }
 }

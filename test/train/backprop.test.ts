@@ -41,6 +41,31 @@ function smallNet(): Graph {
   return graph;
 }
 
+/**
+ * x -> Conv+Relu -> h; Add+Relu(h, h) -> s; Conv+Relu(s) -> t; Add+Relu(t, s) -> u -> GAP -> y.
+ * Residual sums, a value read twice by one node and fused Relus fed by summed gradients: the
+ * cases where backward masks and sums in buffers it reuses (train/grad-buffers.ts).
+ */
+function residualNet(): Graph {
+  const init = (name: string, shape: number[], seed: number) => [name, randomTensor(shape, seed, -0.5, 0.5)] as const;
+  const pads = { pads: { kind: 'ints' as const, value: [1, 1, 1, 1] } };
+  const relu = { kind: 'relu' as const };
+  const graph = makeGraph({
+    inputs: [{ name: 'x', dtype: 'float32', shape: [2, 3, 5, 5] }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: [2, 4, 1, 1] }],
+    initializers: new Map([init('w1', [4, 3, 3, 3], 11), init('w2', [4, 4, 3, 3], 12), init('b2', [4], 13)]),
+    nodes: [
+      { name: 'c1', op: 'Conv', domain: '', inputs: ['x', 'w1'], outputs: ['h'], attrs: pads, activation: relu },
+      { name: 'a1', op: 'Add', domain: '', inputs: ['h', 'h'], outputs: ['s'], attrs: {}, activation: relu },
+      { name: 'c2', op: 'Conv', domain: '', inputs: ['s', 'w2', 'b2'], outputs: ['t'], attrs: pads, activation: relu },
+      { name: 'a2', op: 'Add', domain: '', inputs: ['t', 's'], outputs: ['u'], attrs: {}, activation: relu },
+      { name: 'gap', op: 'GlobalAveragePool', domain: '', inputs: ['u'], outputs: ['y'], attrs: {} },
+    ],
+  });
+  inferTypes(graph);
+  return graph;
+}
+
 /** L = <r, output> in double, by the reference engine. */
 function lossOf(graph: Graph, feeds: Record<string, Tensor>, r: Tensor): number {
   const y = runGraph(graph, feeds).get(graph.outputs[0]!.name)!;
@@ -86,6 +111,26 @@ describe('backprop driver', () => {
     const names = ['x', 'w', 'b', 'fc', 'fcb'];
     const grads = backward(tape, new Map([['y', r]]), names);
     for (const name of names) checkCoordinates(graph, feeds, r, name, grads.get(name)!, 12, 0, 1e-2);
+  });
+
+  it('residual sums and masks in reused buffers: finite differences, seeds untouched, same with intermediates asked for', () => {
+    const graph = residualNet();
+    const feeds = { x: randomTensor([2, 3, 5, 5], 14) };
+    const r = randomTensor([2, 4, 1, 1], 15);
+    const seed = makeTensor('float32', r.shape, r.data);
+    const tape = forwardWithTape(graph, feeds);
+    const names = ['x', 'w1', 'w2', 'b2'];
+    const grads = backward(tape, new Map([['y', seed]]), names);
+    // A smaller step than smallNet's: two stacked Relus put more kinks within 1e-2.
+    for (const name of names) checkCoordinates(graph, feeds, r, name, grads.get(name)!, 12, 0, 2e-3);
+    expect(Array.from(seed.data)).toEqual(Array.from(r.data));
+    // Asking for s and u too keeps their gradients out of reuse; the others must not change.
+    const more = backward(tape, new Map([['y', seed]]), [...names, 's', 'u']);
+    for (const name of names) expect(Array.from(more.get(name)!.data), name).toEqual(Array.from(grads.get(name)!.data));
+    // dL/du is the seed spread over the pooled pixels; dL/ds is not masked by s's own Relu.
+    const u = more.get('u')!.data;
+    for (let i = 0; i < u.length; i++) expect(u[i]).toBeCloseTo(r.data[Math.floor(i / 25)]! / 25, 6);
+    expect(more.get('s')!.data.some((v, i) => v !== 0 && tape.values.get('s')!.data[i] === 0)).toBe(true);
   });
 
   it('matches the reference engine forward, and gives zeros to values the loss does not reach', () => {
