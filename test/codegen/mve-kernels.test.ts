@@ -81,6 +81,36 @@ const MODELS = [
   ], { pw: 8, c1: 4, dw: 4, pw2: 8, pw3: 2, fc: 8 }, 22),
 ];
 
+/**
+ * Requantization at its edges: one chain's int8 layers get per-channel multipliers up to
+ * 2^31 - 1 (and small ones, which with right shifts of 1-3 keep outputs in range and make ties
+ * frequent) and shifts from -23 (the DSP gate's limit) to +3, so the vector requantization meets
+ * left shifts, every right shift class, negative ties and saturation; runQModel reads the same
+ * values. (Without the rounding fixup of edgec_mve.h this model fails.)
+ */
+function withEdgeRequant(q: QModel): QModel {
+  const multipliers = [2 ** 31 - 1, 16777259, 1518500250, 8388617, 2 ** 30, 33554467, 2 ** 31 - 2];
+  const shifts = [-23, -1, -2, -9, -8, -1, 0, -3, -7, 3];
+  let c = 0;
+  for (const layer of q.layers) {
+    if (!layer.requant || layer.weights?.bits !== 8) continue;
+    const n = layer.requant.multiplier.length;
+    layer.requant = {
+      multiplier: Int32Array.from({ length: n }, () => multipliers[c++ % multipliers.length]!),
+      shift: Int32Array.from({ length: n }, () => shifts[c++ % shifts.length]!),
+    };
+  }
+  return q;
+}
+
+MODELS.push(withEdgeRequant(chain('mve_c', [1, 6, 7, 6], [
+  conv('pw', [23, 6, 1, 1], {}),
+  conv('dw', [23, 1, 3, 3], { group: { kind: 'int', value: 23 }, pads: ints([1, 1, 1, 1]) }),
+  conv('c1', [10, 23, 3, 3], { strides: ints([2, 2]) }, { kind: 'relu' }),
+  { name: 'flat', op: 'Flatten' },
+  fc('fc', [9, 10 * 3 * 2]),
+], { pw: 8, dw: 8, c1: 8, fc: 8 }, 23)));
+
 describe('MVE layouts (host)', () => {
   it('weights: blocks of 4 rows x 16 values, rows padded to 4 and the reduction to 16 with zeros', () => {
     const r = rng(5);
@@ -125,6 +155,11 @@ describe.skipIf(!HAVE_QEMU_TOOLS)(`MVE kernels in QEMU (cortex-m55)${SKIP_NO_QEM
     expect(b.match(/edgec_pointwise_conv_mve_w8\(/g)?.length).toBe(2);
     expect(b.includes('edgec_conv_mve_w8(')).toBe(false);
     expect(b.includes('edgec_depthwise_conv_mve(')).toBe(true); // any weight width
+    // The edge requantization keeps every layer on the MVE kernels (the DSP gate still admits it).
+    const c = emitC(MODELS[2]!).files.get('mve_c.c')!;
+    for (const call of ['edgec_conv_mve_w8(', 'edgec_pointwise_conv_mve_w8(', 'edgec_fully_connected_mve_w8(', 'edgec_depthwise_conv_mve(']) {
+      expect(c.includes(call), `mve_c: ${call}`).toBe(true);
+    }
     expect(b.includes('edgec_conv_dsp_w4(') && b.includes('edgec_pointwise_conv_dsp_w2(')).toBe(true);
   });
 
