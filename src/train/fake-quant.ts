@@ -13,9 +13,11 @@
  *   calibration, quant/lower-helpers.ts qparamsFromRange): q = clamp(round(x / s) + zp) as
  *   quantizeValue; the gradient is dy where x / s + zp lies inside the type's range, else 0.
  *
- * Learned step sizes (LSQ) are in lsq.ts.
+ * Learned step sizes (LSQ) are in lsq.ts; the per-element loops in kernels/fake-quant.ts.
  */
+import { InternalError } from '../errors.js';
 import { makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
+import { clampMaskBackward, fakeQuantForward, fakeQuantForwardReference } from '../kernels/fake-quant.js';
 import { roundHalfAway } from '../quant/fixed-point.js';
 import { TYPE_RANGE } from '../quant/lower-helpers.js';
 import type { WeightBits } from '../quant/pack.js';
@@ -72,25 +74,29 @@ export interface ActivationQParams {
   zeroPoint: number;
 }
 
+/** A float32 tensor's data (fake quantization only ever sees float32 values). */
+export function float32Data(t: Tensor): Float32Array {
+  if (!(t.data instanceof Float32Array)) throw new InternalError(`fake quantization of a ${t.dtype} tensor`);
+  return t.data;
+}
+
 /** Activation fake quantization with fixed qparams; gradient passes inside the range, 0 outside. */
 export function activationFakeQuant(q: ActivationQParams): ValueTransform {
   const [lo, hi] = TYPE_RANGE[q.type];
-  const zp = q.type === 'int16' ? 0 : q.zeroPoint;
+  const grid = { lo, hi, zeroPoint: q.type === 'int16' ? 0 : q.zeroPoint };
+  // Calibrated scales are float32; a fixed one that is not keeps its exact value (slow loop).
+  const steps = Float32Array.of(q.scale);
+  const exact = steps[0] === q.scale;
   return {
     forward(x) {
-      const out = makeTensor(x.dtype, x.shape);
-      for (let i = 0; i < x.data.length; i++) {
-        const level = Math.max(lo, Math.min(hi, roundHalfAway(x.data[i]! / q.scale) + zp));
-        out.data[i] = (level - zp) * q.scale;
-      }
+      const out = makeTensor('float32', x.shape);
+      if (exact) fakeQuantForward(out.data as Float32Array, float32Data(x), steps, x.data.length, grid);
+      else fakeQuantForwardReference(out.data as Float32Array, float32Data(x), [q.scale], x.data.length, grid);
       return out;
     },
     backward(x, grad) {
-      const dx = makeTensor(grad.dtype, grad.shape);
-      for (let i = 0; i < x.data.length; i++) {
-        const t = x.data[i]! / q.scale + zp;
-        dx.data[i] = t >= lo && t <= hi ? grad.data[i]! : 0;
-      }
+      const dx = makeTensor('float32', grad.shape);
+      clampMaskBackward(dx.data as Float32Array, float32Data(x), float32Data(grad), q.scale, grid);
       return dx;
     },
   };

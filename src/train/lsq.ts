@@ -13,15 +13,16 @@
  * updates in proportion to the weights'. One step size per output channel for weights
  * (initialised as the integer pipeline's max|w| / qmax, so training starts from what export would
  * give), one per tensor for activations. `parameter` exposes s and its gradient to the optimisers;
- * each backward overwrites the gradient (one transform per value).
+ * each backward overwrites the gradient (one transform per value). The loops are in
+ * kernels/fake-quant.ts.
  */
 import { makeTensor, type Tensor } from '../ir/tensor.js';
-import { roundHalfAway } from '../quant/fixed-point.js';
+import { fakeQuantForward, lsqBackward, type QuantGrid } from '../kernels/fake-quant.js';
 import { TYPE_RANGE } from '../quant/lower-helpers.js';
 import type { WeightBits } from '../quant/pack.js';
 import { QMAX } from '../quant/weights.js';
 import type { ValueTransform } from './backprop.js';
-import { channelLayout, fakeQuantizeWeights, type ActivationQParams } from './fake-quant.js';
+import { channelLayout, fakeQuantizeWeights, float32Data, type ActivationQParams } from './fake-quant.js';
 import type { Parameter } from './parameters.js';
 
 export interface LsqOptions {
@@ -39,51 +40,37 @@ export interface LsqOptions {
 export class LsqQuantizer implements ValueTransform {
   readonly parameter: Parameter;
   private readonly gradScale: number;
+  private readonly grid: QuantGrid;
 
   constructor(private readonly options: LsqOptions) {
-    const { steps, name, count, hi, zeroPoint = 0 } = options;
+    const { steps, name, count, lo, hi, zeroPoint = 0 } = options;
+    this.grid = { lo, hi, zeroPoint };
     this.parameter = { name: `${name}.lsq_step`, value: makeTensor('float32', [steps.length], steps), grad: new Float32Array(steps.length) };
     this.gradScale = 1 / Math.sqrt(count * (hi - zeroPoint));
   }
 
-  private stepOf(x: Tensor): (i: number) => number {
-    const s = this.parameter.value.data;
-    if (s.length === 1) return () => s[0]!;
-    const { channels, inner } = channelLayout(x.shape, this.options.channelAxis ?? 0);
-    return (i) => s[Math.floor(i / inner) % channels]!;
+  /** Elements per step size run: a channel's contiguous block, or the whole tensor. */
+  private innerOf(x: Tensor): number {
+    if (this.parameter.value.data.length === 1) return x.data.length;
+    return channelLayout(x.shape, this.options.channelAxis ?? 0).inner;
   }
 
   forward(x: Tensor): Tensor {
-    const { lo, hi, zeroPoint: zp = 0 } = this.options;
-    const step = this.stepOf(x);
-    const out = makeTensor(x.dtype, x.shape);
-    for (let i = 0; i < x.data.length; i++) {
-      const s = step(i);
-      out.data[i] = (Math.max(lo, Math.min(hi, roundHalfAway(x.data[i]! / s) + zp)) - zp) * s;
-    }
+    const out = makeTensor('float32', x.shape);
+    fakeQuantForward(out.data as Float32Array, float32Data(x), this.steps(), this.innerOf(x), this.grid);
     return out;
   }
 
   backward(x: Tensor, grad: Tensor): Tensor {
-    const { lo, hi, zeroPoint: zp = 0, channelAxis = 0 } = this.options;
-    const step = this.stepOf(x);
-    const perStep = this.parameter.grad.length;
-    const { channels, inner } = perStep === 1 ? { channels: 1, inner: x.data.length } : channelLayout(x.shape, channelAxis);
-    const stepGrad = new Float64Array(perStep);
-    const dx = makeTensor(grad.dtype, grad.shape);
-    for (let i = 0; i < x.data.length; i++) {
-      const t = x.data[i]! / step(i);
-      const g = grad.data[i]!;
-      const k = perStep === 1 ? 0 : Math.floor(i / inner) % channels;
-      if (t + zp <= lo) stepGrad[k]! += g * (lo - zp);
-      else if (t + zp >= hi) stepGrad[k]! += g * (hi - zp);
-      else {
-        dx.data[i] = g;
-        stepGrad[k]! += g * (roundHalfAway(t) - t);
-      }
-    }
-    for (let k = 0; k < perStep; k++) this.parameter.grad[k] = stepGrad[k]! * this.gradScale;
+    const stepGrad = new Float64Array(this.parameter.grad.length);
+    const dx = makeTensor('float32', grad.shape);
+    lsqBackward(dx.data as Float32Array, float32Data(x), float32Data(grad), this.steps(), this.innerOf(x), this.grid, stepGrad);
+    for (let k = 0; k < stepGrad.length; k++) this.parameter.grad[k] = stepGrad[k]! * this.gradScale;
     return dx;
+  }
+
+  private steps(): Float32Array {
+    return float32Data(this.parameter.value);
   }
 }
 
