@@ -70,7 +70,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium${HAVE_CHROMIUM
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(url, { waitUntil: 'load' });
 
-      const dom = await page.evaluate(() => ({
+      // Evaluated in the page as a string: the tests are typechecked without the DOM library.
+      const dom = (await page.evaluate(`(() => ({
         scripts: document.querySelectorAll('script').length,
         images: document.querySelectorAll('img').length,
         charts: [...document.querySelectorAll('svg.chart')].map((s) => {
@@ -79,7 +80,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium${HAVE_CHROMIUM
         }),
         layerNames: [...document.querySelectorAll('table.layers td.name')].map((td) => td.textContent),
         title: document.title,
-      }));
+      }))()`)) as {
+        scripts: number;
+        images: number;
+        charts: { width: number; height: number; shapes: number }[];
+        layerNames: (string | null)[];
+        title: string;
+      };
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
       expect(problems).toEqual([]);
