@@ -9,8 +9,8 @@
  *             element order and in float64, of dy * (roundHalfAway(t) - t) inside, dy * (lo - zp)
  *             below, dy * (hi - zp) above (LSQ's step-size gradient before its scale).
  *
- * The fast loops give the references' numbers bit for bit, for every x (NaN, infinities and
- * values beyond 2^30 steps take the reference's per-element path). What makes them fast (the profile of a
+ * The fast loops give the references' numbers bit for bit, for every x (a run of the backward
+ * whose step sum comes out NaN or infinite is redone by the reference). What makes them fast (the profile of a
  * ResNet-8 student step: 30-100 ns per element before, mostly in these three things):
  * - no per-element closure for the step size: a plain loop per run of `inner` elements;
  * - Math.round and Math.max/min are slow in V8 (their -0 and NaN rules cost a branch each):
@@ -22,7 +22,7 @@
  * - the backward's inside/outside choice is a 0/-1 mask, not a branch: after a Relu with zero
  *   point lo, half the values sit exactly at the lower bound, at random places, and a branch there
  *   mispredicts half the time. V8 compiles every comparison to a branch, so the mask is the sign of
- *   floor(lo - u) & floor(u - hi) as int32; dy passes through it on its bits (+0 outside).
+ *   lo - u and u - hi as an int32 (see TINY); dy passes through it on its bits (+0 outside).
  */
 import { roundHalfAway } from '../quant/fixed-point.js';
 
@@ -36,13 +36,18 @@ export interface QuantGrid {
 /** The largest double below 0.5. */
 const JUST_BELOW_HALF = 0.49999999999999994;
 
-/** |t| below this takes the fast path (floor(lo - u) fits an int32); beyond, the reference. */
-const LARGE = 2 ** 30;
+/**
+ * The backward's masks take the sign of d = lo - u (and u - hi) as an int32 without a branch:
+ * floor(d * 2^-300) is -1 for d < 0 and 0 for d >= 0, for every finite d (|d| < 2^280 since
+ * |x / s| < 2^128 / 2^-149; and d != 0 is at least an ulp of lo, |lo| >= 1, so the product never
+ * underflows to 0), and -1 & -1 is -1 only when both are negative.
+ */
+const TINY = 2 ** -300;
 
 const bitsOf = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
 
-/** [lo, hi, zp] as doubles (see the header: Smi bounds box the clamp's result). */
-const asDoubles = (grid: QuantGrid) => Float64Array.of(grid.lo, grid.hi, grid.zeroPoint);
+/** [lo, hi, zp, TINY] as doubles (see the header: Smi bounds box the clamp's result). */
+const asDoubles = (grid: QuantGrid) => Float64Array.of(grid.lo, grid.hi, grid.zeroPoint, TINY);
 
 /** out = fake-quantized x (see the header); out may not alias x. */
 export function fakeQuantForward(out: Float32Array, x: Float32Array, steps: Float32Array, inner: number, grid: QuantGrid): void {
@@ -72,6 +77,7 @@ export function lsqBackward(dx: Float32Array, x: Float32Array, dy: Float32Array,
   const lo = g[0]!;
   const hi = g[1]!;
   const zp = g[2]!;
+  const tiny = g[3]!;
   const xBits = bitsOf(x);
   const dyBits = bitsOf(dy);
   const dxBits = bitsOf(dx);
@@ -79,22 +85,24 @@ export function lsqBackward(dx: Float32Array, x: Float32Array, dy: Float32Array,
   for (let base = 0, c = 0; base < x.length; base += inner, c = c + 1 === channels ? 0 : c + 1) {
     const s = steps[c]!;
     const end = Math.min(x.length, base + inner);
-    let sum = stepGrad[c]!;
+    const start = stepGrad[c]!;
+    let sum = start;
     for (let i = base; i < end; i++) {
       const t = x[i]! / s;
       const u = t + zp;
-      if (!(t > -LARGE && t < LARGE)) {
-        // NaN, infinities, values far off the grid (rare: a predictable branch): as the reference.
-        sum += lsqElementReference(dx, i, t, dy[i]!, grid);
-        continue;
-      }
-      // -1 strictly inside (lo - u < 0 and u - hi < 0), else 0; |t| < 2^30 keeps floor in int32.
-      const inside = (Math.floor(lo - u) & Math.floor(u - hi)) >> 31;
+      // -1 strictly inside (lo - u < 0 and u - hi < 0), else 0: see TINY.
+      const inside = Math.floor((lo - u) * tiny) & Math.floor((u - hi) * tiny);
       const level = Math.trunc(t + JUST_BELOW_HALF * ((xBits[i]! >> 31) | 1)) + zp;
       // Inside, level - zp is roundHalfAway(t); below (above) the clamp makes it lo - zp (hi - zp).
       const q = (level < lo ? lo : level > hi ? hi : level) - zp;
       sum += dy[i]! * (q + inside * t);
       dxBits[i] = dyBits[i]! & inside;
+    }
+    // A NaN or infinite x (or dy) makes the sum NaN or infinite: redo the run as the reference
+    // (a check per run, not per element: a per-element guard made the loop 2.5x slower).
+    if (!Number.isFinite(sum)) {
+      sum = start;
+      for (let i = base; i < end; i++) sum += lsqElementReference(dx, i, x[i]! / s, dy[i]!, grid);
     }
     stepGrad[c] = sum;
   }
@@ -106,17 +114,13 @@ export function clampMaskBackward(dx: Float32Array, x: Float32Array, dy: Float32
   const lo = g[0]!;
   const hi = g[1]!;
   const zp = g[2]!;
+  const tiny = g[3]!;
   const dyBits = bitsOf(dy);
   const dxBits = bitsOf(dx);
   for (let i = 0; i < x.length; i++) {
-    const t = x[i]! / scale;
-    const u = t + zp;
-    if (!(t > -LARGE && t < LARGE)) {
-      dx[i] = u >= lo && u <= hi ? dy[i]! : 0;
-      continue;
-    }
-    // -1 where lo - u <= 0 and u - hi <= 0 (ceil(d) - 1 < 0 exactly when d <= 0), else 0.
-    dxBits[i] = dyBits[i]! & ((Math.ceil(lo - u) - 1) & (Math.ceil(u - hi) - 1)) >> 31;
+    const u = x[i]! / scale + zp;
+    // ceil(d) - 1 < 0 exactly when d <= 0; NaN and infinities give 0 (outside), as the reference.
+    dxBits[i] = dyBits[i]! & ((Math.ceil((lo - u) * tiny) - 1) & (Math.ceil((u - hi) * tiny) - 1));
   }
 }
 
