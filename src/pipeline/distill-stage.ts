@@ -22,7 +22,7 @@ import { reportProgress } from './progress.js';
 import type { Samples } from './samples.js';
 
 /** Default distillation steps by the lowest weight width in the bit policy. */
-export const DEFAULT_STEPS: Record<8 | 4 | 2, number> = { 8: 0, 4: 64, 2: 400 };
+export const DEFAULT_STEPS: Record<8 | 4 | 2, number> = { 8: 0, 4: 100, 2: 400 };
 export const DISTILL_BATCH = 32;
 
 export type Overrides = Required<Pick<QuantizeOptions, 'weightScales' | 'activationRanges'>>;
