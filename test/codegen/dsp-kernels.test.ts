@@ -12,50 +12,13 @@
 import { describe, expect, it } from 'vitest';
 import { emitC } from '../../src/codegen/emit-c.js';
 import { arrangeGemmWeights, valuesPerWord, type DspBits } from '../../src/codegen/dsp-layout.js';
-import { inferTypes } from '../../src/engine/infer-types.js';
-import { makeGraph, type AttrValue, type Node } from '../../src/ir/graph.js';
-import { makeTensor, sizeOf, type Tensor } from '../../src/ir/tensor.js';
 import { runInQemu, type QemuCore } from '../../src/qemu/index.js';
-import { quantizeModel } from '../../src/quant/quantize-model.js';
 import type { QModel } from '../../src/quant/qmodel.js';
 import { runQModel } from '../../src/quant/run-qmodel.js';
 import { rng } from '../helpers/random.js';
 import { HAVE_QEMU_TOOLS, SKIP_NO_QEMU } from '../qemu/tools-available.js';
 import { randomIntInputs } from './qmodel-cases.js';
-
-const ints = (value: number[]): AttrValue => ({ kind: 'ints', value });
-
-interface Layer {
-  name: string;
-  op: 'Conv' | 'Gemm' | 'Flatten';
-  attrs?: Record<string, AttrValue>;
-  weight?: number[];
-  activation?: Node['activation'];
-}
-
-/** A chain of layers on one input; weights and biases uniform in [-1, 1] from the seeded rng. */
-function chain(name: string, input: number[], layers: Layer[], bits: Record<string, 8 | 4 | 2>, seed: number): QModel {
-  const r = rng(seed);
-  const initializers = new Map<string, Tensor>();
-  const random = (shape: number[]) => makeTensor('float32', shape, Array.from({ length: sizeOf(shape) }, () => 2 * r() - 1));
-  let value = 'x';
-  const nodes: Node[] = layers.map((l, i) => {
-    const inputs = [value];
-    if (l.weight) {
-      initializers.set(`${l.name}_w`, random(l.weight));
-      initializers.set(`${l.name}_b`, random([l.weight[0]!]));
-      inputs.push(`${l.name}_w`, `${l.name}_b`);
-    }
-    value = i === layers.length - 1 ? 'y' : `v${i}`;
-    return { name: l.name, op: l.op, domain: '', inputs, outputs: [value], attrs: l.attrs ?? {}, ...(l.activation ? { activation: l.activation } : {}) };
-  });
-  const graph = makeGraph({ name, nodes, inputs: [{ name: 'x', dtype: 'float32', shape: input }], outputs: [{ name: 'y', dtype: 'float32', shape: [] }], initializers });
-  inferTypes(graph);
-  graph.outputs[0]!.shape = [...graph.types.get('y')!.shape];
-  return quantizeModel(graph, { weightBits: bits, inputRange: [-1, 1], samples: 8, seed });
-}
-
-const conv = (name: string, weight: number[], attrs: Record<string, AttrValue>, activation?: Node['activation']): Layer => ({ name, op: 'Conv', weight, attrs, ...(activation ? { activation } : {}) });
+import { chain, conv, fc, ints } from './layer-chains.js';
 
 const MODELS = [
   chain('dsp_a', [1, 3, 11, 9], [
@@ -63,7 +26,7 @@ const MODELS = [
     conv('dw', [6, 1, 3, 3], { group: { kind: 'int', value: 6 }, pads: ints([1, 1, 1, 1]) }, { kind: 'clip', min: 0, max: 6 }),
     conv('pw', [7, 6, 1, 1], {}),
     { name: 'flat', op: 'Flatten' },
-    { name: 'fc', op: 'Gemm', weight: [13, 7 * 6 * 5], attrs: { transB: { kind: 'int', value: 1 } } },
+    fc('fc', [13, 7 * 6 * 5]),
   ], { c1: 8, dw: 4, pw: 2, fc: 4 }, 11),
   chain('dsp_b', [1, 5, 9, 7], [
     conv('c1', [9, 5, 3, 2], { pads: ints([0, 1, 2, 0]), dilations: ints([1, 2]) }),
@@ -71,7 +34,7 @@ const MODELS = [
     conv('pw', [11, 9, 1, 1], {}, { kind: 'relu' }),
     conv('dw2', [11, 1, 5, 3], { group: { kind: 'int', value: 11 }, pads: ints([2, 1, 2, 1]) }),
     { name: 'flat', op: 'Flatten' },
-    { name: 'fc', op: 'Gemm', weight: [3, 11 * 5 * 6], attrs: { transB: { kind: 'int', value: 1 } } },
+    fc('fc', [3, 11 * 5 * 6]),
   ], { c1: 2, dw: 8, pw: 4, dw2: 2, fc: 8 }, 12),
 ];
 
