@@ -38,23 +38,6 @@ void EXPORT(conv_backward_input)(float *dx, const float *dy, const float *w, con
 
 #define MAC(c, x, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(x, b))
 
-/* Adds (or writes) lanes [0, cols) of (v0, v1) at dst. */
-static inline void put_row(float *dst, v128_t v0, v128_t v1, int cols, int accumulate) {
-  if (cols == PANEL) {
-    if (accumulate) {
-      v0 = wasm_f32x4_add(wasm_v128_load(dst), v0);
-      v1 = wasm_f32x4_add(wasm_v128_load(dst + 4), v1);
-    }
-    wasm_v128_store(dst, v0);
-    wasm_v128_store(dst + 4, v1);
-    return;
-  }
-#define PUT(i, v, l) if (cols > (i)) dst[i] = (accumulate ? dst[i] : 0.0f) + wasm_f32x4_extract_lane(v, l)
-  PUT(0, v0, 0); PUT(1, v0, 1); PUT(2, v0, 2); PUT(3, v0, 3);
-  PUT(4, v1, 0); PUT(5, v1, 1); PUT(6, v1, 2); PUT(7, v1, 3);
-#undef PUT
-}
-
 /*
  * dwt[0..rows, 0..cols) (+)= sum over pixels of tap values x dy: rows (1 or 4) taps read in place
  * from the phase image at off[0..rows), times 8 output channels of dy^T packed (P x 8).
@@ -76,11 +59,11 @@ static void wgrad_tile(float *dwt, int ldc, const float *phases, const int *off,
       x = wasm_v128_load32_splat(a3 + at); MAC(c30, x, b0); MAC(c31, x, b1);
     }
   }
-  put_row(dwt, c00, c01, cols, accumulate);
+  store_tile_row(dwt, c00, c01, cols, accumulate);
   if (rows == 1) return;
-  put_row(dwt + ldc, c10, c11, cols, accumulate);
-  put_row(dwt + 2 * ldc, c20, c21, cols, accumulate);
-  put_row(dwt + 3 * ldc, c30, c31, cols, accumulate);
+  store_tile_row(dwt + ldc, c10, c11, cols, accumulate);
+  store_tile_row(dwt + 2 * ldc, c20, c21, cols, accumulate);
+  store_tile_row(dwt + 3 * ldc, c30, c31, cols, accumulate);
 }
 
 /*

@@ -33,6 +33,29 @@ typedef struct {
 } PoolGeom;
 
 /* A 1x1, stride-1, unpadded conv: the input already is the GEMM's right-hand matrix. */
+/* Stores one 8-wide output row of a register tile, shared by the GEMM and conv kernels. */
+/* Writes (or adds) the first `cols` lanes of the pair (v0, v1) at dst. */
+static inline void store_tail(float *dst, v128_t v0, v128_t v1, int cols, int accumulate) {
+  /* Lane by lane, not through a local array: a local array would need the shadow stack. */
+#define PUT(i, v, l) if (cols > (i)) dst[i] = (accumulate ? dst[i] : 0.0f) + wasm_f32x4_extract_lane(v, l)
+  PUT(0, v0, 0); PUT(1, v0, 1); PUT(2, v0, 2); PUT(3, v0, 3);
+  PUT(4, v1, 0); PUT(5, v1, 1); PUT(6, v1, 2); PUT(7, v1, 3);
+#undef PUT
+}
+
+static inline void store_tile_row(float *dst, v128_t v0, v128_t v1, int cols, int accumulate) {
+  if (cols == PANEL) {
+    if (accumulate) {
+      v0 = wasm_f32x4_add(wasm_v128_load(dst), v0);
+      v1 = wasm_f32x4_add(wasm_v128_load(dst + 4), v1);
+    }
+    wasm_v128_store(dst, v0);
+    wasm_v128_store(dst + 4, v1);
+  } else {
+    store_tail(dst, v0, v1, cols, accumulate);
+  }
+}
+
 static inline int is_pointwise(const ConvGeom *g) {
   return g->k_h == 1 && g->k_w == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_t == 0 && g->pad_l == 0 &&
          g->out_h == g->in_h && g->out_w == g->in_w;
