@@ -32,7 +32,6 @@ typedef struct {
   int pad_t, pad_l, pad_b, pad_r, count_include_pad;
 } PoolGeom;
 
-/* A 1x1, stride-1, unpadded conv: the input already is the GEMM's right-hand matrix. */
 /* Stores one 8-wide output row of a register tile, shared by the GEMM and conv kernels. */
 /* Writes (or adds) the first `cols` lanes of the pair (v0, v1) at dst. */
 static inline void store_tail(float *dst, v128_t v0, v128_t v1, int cols, int accumulate) {
@@ -56,6 +55,7 @@ static inline void store_tile_row(float *dst, v128_t v0, v128_t v1, int cols, in
   }
 }
 
+/* A 1x1, stride-1, unpadded conv: the input already is the GEMM's right-hand matrix. */
 static inline int is_pointwise(const ConvGeom *g) {
   return g->k_h == 1 && g->k_w == 1 && g->stride_h == 1 && g->stride_w == 1 && g->pad_t == 0 && g->pad_l == 0 &&
          g->out_h == g->in_h && g->out_w == g->in_w;
