@@ -36,7 +36,7 @@ void EXPORT(conv_backward_input)(float *dx, const float *dy, const float *w, con
   }
 }
 
-#define MAC(c, x, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(x, b))
+#define MAC(c, x, b) c = madd(x, b, c)
 
 /*
  * dwt[0..rows, 0..cols) (+)= sum over pixels of tap values x dy: rows (1 or 4) taps read in place

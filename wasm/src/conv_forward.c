@@ -34,7 +34,7 @@ static inline void store_row(float *dst, v128_t v0, v128_t v1, int cols) {
 #undef PUT
 }
 
-#define MAC(c, x, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(x, b))
+#define MAC(c, x, b) c = madd(x, b, c)
 
 /* out[0..4, 0..cols) = clamp(bias[0..4] + w[0..4, 0..K) @ panel[0..K, 0..8)). */
 static void tile_4x8(float *out, int ldo, const float *w, int K, const float *p, const float *bias, v128_t lo, v128_t hi, int cols) {

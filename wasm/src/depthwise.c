@@ -9,7 +9,7 @@
 static float dot(const float *a, const float *b, int len) {
   v128_t acc = wasm_f32x4_splat(0);
   int i = 0;
-  for (; i + 4 <= len; i += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i + 4 <= len; i += 4) acc = madd(wasm_v128_load(a + i), wasm_v128_load(b + i), acc);
   float s = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) +
             (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));
   for (; i < len; i++) s += a[i] * b[i];
@@ -69,7 +69,7 @@ static void depthwise_plane_flat(float *y, const float *x, const float *wm, floa
       const float *a = phases + (long)kh * g->dil_h * pitch + kw * g->dil_w;
       const v128_t wv = wasm_f32x4_splat(wm[k]);
       for (int q = 0; q < len; q += 4)
-        wasm_v128_store(grid + q, wasm_f32x4_add(wasm_v128_load(grid + q), wasm_f32x4_mul(wv, wasm_v128_load(a + q))));
+        wasm_v128_store(grid + q, madd(wv, wasm_v128_load(a + q), wasm_v128_load(grid + q)));
     }
   }
   for (int oh = 0; oh < g->out_h; oh++)
@@ -115,7 +115,7 @@ void EXPORT(depthwise_forward)(float *out, const float *in, const float *w, cons
             int ow = lo;
             if (sw == 1)
               for (; ow + 4 <= hi; ow += 4)
-                wasm_v128_store(dst + ow, wasm_f32x4_add(wasm_v128_load(dst + ow), wasm_f32x4_mul(wv, wasm_v128_load(src + ow))));
+                wasm_v128_store(dst + ow, madd(wv, wasm_v128_load(src + ow), wasm_v128_load(dst + ow)));
             for (; ow < hi; ow++) dst[ow] += wk * src[ow * sw];
           }
         }

@@ -6,9 +6,10 @@
  * micro-kernel keeps a 4 x 8 tile of C in eight vector registers and, per step of depth, loads
  * one panel row (two vectors) and broadcasts four elements of A: 8 multiplies and 8 adds per
  * 6 loads. Depth is taken in blocks of KC so a panel block stays in L1 while every row of A
- * passes over it. There is no fused multiply-add in baseline WebAssembly SIMD, so each product
- * is rounded before it is added; the sum over depth always runs in ascending order, the same for
- * every element wherever it sits in a tile, so results do not depend on how work is split.
+ * passes over it. Baseline WebAssembly SIMD has no fused multiply-add, so the plain build rounds
+ * each product before adding it; the relaxed-SIMD build fuses them (madd, kernels.h). Either way
+ * the sum over depth runs in ascending order, the same for every element wherever it sits in a
+ * tile, so results do not depend on how work is split.
  */
 #include "kernels.h"
 
@@ -54,17 +55,17 @@ static void kernel_4x8(float *c, int ldc, const float *a, int lda, const float *
   for (int r = 0; r < kc; r++, p += PANEL) {
     v128_t b0 = wasm_v128_load(p), b1 = wasm_v128_load(p + 4);
     v128_t x = wasm_f32x4_splat(a0[r]);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = wasm_f32x4_splat(a1[r]);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = wasm_f32x4_splat(a2[r]);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = wasm_f32x4_splat(a3[r]);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
   }
   store_tile_row(c, c00, c01, cols, accumulate);
   store_tile_row(c + ldc, c10, c11, cols, accumulate);
@@ -77,8 +78,8 @@ static void kernel_1x8(float *c, const float *a, const float *p, int kc, int col
   v128_t c0 = wasm_f32x4_splat(0), c1 = c0;
   for (int r = 0; r < kc; r++, p += PANEL) {
     v128_t x = wasm_f32x4_splat(a[r]);
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(p)));
-    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(p + 4)));
+    c0 = madd(x, wasm_v128_load(p), c0);
+    c1 = madd(x, wasm_v128_load(p + 4), c1);
   }
   store_tile_row(c, c0, c1, cols, accumulate);
 }

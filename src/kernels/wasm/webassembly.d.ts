@@ -3,6 +3,7 @@
  * TypeScript declares it only in the DOM and web-worker libs, which this Node project leaves out.
  */
 declare namespace WebAssembly {
+  function validate(bytes: Uint8Array): boolean;
   class Module {
     constructor(bytes: Uint8Array);
   }
