@@ -11,7 +11,8 @@
  */
 import type { Conv2dShape } from '../conv2d.js';
 import { runDynamic } from '../parallel.js';
-import { beginConvCall, phaseImageFloats, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
+import { beginConvCall, phaseImageFloats, shareCount, sizes, writeGeometry } from './conv-call.js';
+import { runFastestConvForward } from './winograd-wasm.js';
 
 /** Images per partial weight gradient: fixed, so the order of float additions is too. */
 export const WEIGHT_GRAD_CHUNK = 4;
@@ -56,7 +57,7 @@ function depthwiseWeightScratch(s: Conv2dShape): number {
 /** dx (N, C, H, W) = the input gradient (overwritten) of conv(x, weight) given dy. */
 export function wasmConv2dBackwardInput(dx: Float32Array, dy: Float32Array, weight: Float32Array, s: Conv2dShape): boolean {
   if (s.strideHeight === 1 && s.strideWidth === 1) {
-    return runConvForward(dx, dy, adjointWeights(weight, s), undefined, adjointShape(s));
+    return runFastestConvForward(dx, dy, adjointWeights(weight, s), undefined, adjointShape(s));
   }
   const call = beginConvCall();
   if (!call) return false;

@@ -9,7 +9,7 @@
  * the same pass. The backward lives in conv2d-backward-wasm.ts, re-exported here.
  */
 import type { Conv2dShape } from '../conv2d.js';
-import { runConvForward } from './conv-call.js';
+import { runFastestConvForward } from './winograd-wasm.js';
 
 export { WEIGHT_GRAD_CHUNK, wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './conv2d-backward-wasm.js';
 
@@ -21,5 +21,5 @@ export function wasmConv2dForward(
   out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
   clamp?: readonly [number, number],
 ): boolean {
-  return runConvForward(out, input, weight, bias, s, clamp);
+  return runFastestConvForward(out, input, weight, bias, s, clamp);
 }

@@ -1,0 +1,68 @@
+/**
+ * Winograd F(4x4, 3x3) against the direct conv kernel on resnet8's 3x3 stride-1 layer shapes at
+ * batch 32 (`npx tsx bench/winograd.ts [--threads N]`, default 1 thread): forward of each layer and
+ * of its input gradient (the adjoint conv the backward runs), the least CPU milliseconds of 21 interleaved calls
+ * (process.cpuUsage, summed over threads: steadier than wall time on a shared machine), with
+ * the load average. Both kernels are checked against each other first.
+ */
+import { loadavg } from 'node:os';
+import type { Conv2dShape } from '../src/kernels/conv2d.js';
+import { runConvForward } from '../src/kernels/wasm/conv-call.js';
+import { runWinogradForward } from '../src/kernels/wasm/winograd-wasm.js';
+import { rng } from '../src/util/random.js';
+
+const threadsAt = process.argv.indexOf('--threads');
+process.env['EDGEC_THREADS'] = threadsAt > 0 ? process.argv[threadsAt + 1]! : '1';
+const BATCH = 32;
+
+function layer(c: number, hw: number, m: number, pad = 1): Conv2dShape {
+  return {
+    batch: BATCH, inChannels: c, inHeight: hw, inWidth: hw, outChannels: m, outHeight: hw + 2 * pad - 2, outWidth: hw + 2 * pad - 2,
+    kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+    padTop: pad, padLeft: pad, groups: 1,
+  };
+}
+
+const LAYERS: [string, Conv2dShape][] = [
+  ['16->16 32x32', layer(16, 32, 16)],
+  ['32->32 16x16', layer(32, 16, 32)],
+  ['64->64 8x8', layer(64, 8, 64)],
+  ['3->16 32x32 (stem)', layer(3, 32, 16)],
+  ['16->3 32x32 (stem adjoint)', layer(16, 32, 3)],
+];
+
+function randomArray(n: number, seed: number): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
+
+/** CPU milliseconds of one call of each of `runs`, interleaved; the fastest of 21 rounds (load only slows calls down). */
+function cpuMs(...runs: (() => void)[]): number[] {
+  for (const run of runs) run();
+  const best = runs.map(() => Infinity);
+  for (let i = 0; i < 21; i++) {
+    runs.forEach((run, k) => {
+      const start = process.cpuUsage();
+      run();
+      const used = process.cpuUsage(start);
+      best[k] = Math.min(best[k]!, (used.user + used.system) / 1000);
+    });
+  }
+  return best;
+}
+
+process.stdout.write(`threads ${process.env['EDGEC_THREADS']}, batch ${BATCH}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+for (const [name, s] of LAYERS) {
+  const x = randomArray(s.batch * s.inChannels * s.inHeight * s.inWidth, 1);
+  const w = randomArray(s.outChannels * s.inChannels * 9, 2);
+  const b = randomArray(s.outChannels, 3);
+  const direct = new Float32Array(s.batch * s.outChannels * s.outHeight * s.outWidth);
+  const winograd = new Float32Array(direct.length);
+  runConvForward(direct, x, w, b, s);
+  runWinogradForward(winograd, x, w, b, s);
+  const worst = direct.reduce((m, v, i) => Math.max(m, Math.abs(v - winograd[i]!)), 0);
+  const macs = s.batch * s.outChannels * s.outHeight * s.outWidth * s.inChannels * 9;
+  const [d, g] = cpuMs(() => runConvForward(direct, x, w, b, s), () => runWinogradForward(winograd, x, w, b, s)) as [number, number];
+  const gflops = (ms: number) => ((2 * macs) / ms / 1e6).toFixed(1);
+  process.stdout.write(`${name.padEnd(28)} direct ${d.toFixed(2).padStart(6)} ms (${gflops(d)} GFLOP/s)  winograd ${g.toFixed(2).padStart(6)} ms (${gflops(g)} effective)  ${(d / g).toFixed(2)}x  max|diff| ${worst.toExponential(1)}\n`);
+}

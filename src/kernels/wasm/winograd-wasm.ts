@@ -1,0 +1,86 @@
+/**
+ * Winograd F(4x4, 3x3) conv forward on the WebAssembly SIMD kernel (wasm/src/winograd.c), and the
+ * dispatcher every 2-D conv forward of the kernels goes through (the model's forward, and the
+ * stride-1 input gradient, itself a conv of dy with the flipped weights): Winograd where it
+ * computes the conv and wins over the direct kernel (winogradWins), else runConvForward.
+ *
+ * The weights are transformed once per call, on the calling thread (U is 36 x M x C floats, a few
+ * hundred microseconds at 64x64 channels); then images are claimed one at a time by whichever
+ * thread is free, as for the direct kernel. Results do not depend on the thread count.
+ * EDGEC_WINOGRAD=off turns the path off (for before/after measurements).
+ */
+import type { Conv2dShape } from '../conv2d.js';
+import { runDynamic } from '../parallel.js';
+import { winogradApplies } from '../winograd.js';
+import { beginConvCall, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
+
+/**
+ * Channels below which the direct kernel is as fast (measured with bench/profile-nodes.ts and
+ * bench/conv-kernels.ts): the transforms cost per channel what the GEMM saves per channel pair.
+ */
+const MIN_CHANNELS = 8;
+/** Floats of V plus Mx per tile block: 512 KiB, well inside a 2 MiB L2. */
+const BLOCK_FLOATS = 131072;
+
+/** SKEW of wasm/src/winograd.c: floats between V's (and Mx's) per-position matrices. */
+const SKEW = 16;
+/** TILE_INTS of wasm/src/winograd.c: ints per tile of a block's tile table. */
+const TILE_INTS = 4;
+
+/** Tiles (a multiple of 8, at least 8) per block, so that V and Mx of one block stay in cache. */
+export function winogradBlock(s: Conv2dShape): number {
+  const tiles = Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4);
+  const cap = Math.max(8, Math.floor(BLOCK_FLOATS / (36 * (s.inChannels + s.outChannels)) / 8) * 8);
+  const blocks = Math.ceil(tiles / cap);
+  return Math.ceil(tiles / blocks / 8) * 8;
+}
+
+/** Floats of scratch per thread of winograd_forward: padded image, V and Mx of one block. */
+function winogradScratchFloats(s: Conv2dShape, block: number): number {
+  const paddedPlane = (4 * Math.ceil(s.outHeight / 4) + 2) * (4 * Math.ceil(s.outWidth / 4) + 4);
+  return s.inChannels * paddedPlane + 36 * ((s.inChannels + s.outChannels) * block + 2 * SKEW) + TILE_INTS * block;
+}
+
+/** Whether the forward of this conv takes the Winograd kernel. */
+export function winogradWins(s: Conv2dShape): boolean {
+  if (process.env['EDGEC_WINOGRAD'] === 'off') return false;
+  return winogradApplies(s) && s.inChannels >= MIN_CHANNELS && s.outChannels >= MIN_CHANNELS;
+}
+
+/** out = clamp(conv(input, weight) + bias) by winograd_forward; false when the kernels are unavailable or it does not fit. */
+export function runWinogradForward(
+  out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
+  clamp?: readonly [number, number],
+): boolean {
+  const call = beginConvCall();
+  if (!call) return false;
+  const { arena } = call;
+  const block = winogradBlock(s);
+  const pIn = arena.reserve(input.length);
+  const pW = arena.reserve(weight.length);
+  const pU = arena.reserve(36 * s.outChannels * s.inChannels);
+  const pB = bias ? arena.reserve(bias.length) : 0;
+  const pOut = arena.reserve(out.length);
+  const scratchFloats = winogradScratchFloats(s, block);
+  const scratch = Array.from({ length: shareCount(sizes(s).macs, s.batch) }, () => arena.reserve(scratchFloats));
+  if (!arena.commit()) return false;
+  writeGeometry(call, s, clamp);
+  arena.write(pIn, input);
+  arena.write(pW, weight);
+  if (bias) arena.write(pB, bias);
+  call.kernels.exports['winograd_weights']!(pU, pW, s.outChannels, s.inChannels, 0, s.outChannels);
+  // Images claimed one at a time by whichever thread is free (arguments 5, 6: the image range).
+  const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block]);
+  runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, 1);
+  arena.read(out, pOut);
+  return true;
+}
+
+/** The conv forward on the fastest WebAssembly kernel for its shape; false as runConvForward. */
+export function runFastestConvForward(
+  out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
+  clamp?: readonly [number, number],
+): boolean {
+  if (winogradWins(s) && runWinogradForward(out, input, weight, bias, s, clamp)) return true;
+  return runConvForward(out, input, weight, bias, s, clamp);
+}
