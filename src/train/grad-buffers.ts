@@ -6,10 +6,12 @@
  * triggers cost more than the arithmetic. Buffers the ops' backward facets or the caller (seeds)
  * made are never written or reused: only those allocated here, and only within one pass.
  *
- * Also the fused activations' gradients (Relu on float32 bit patterns, without a branch).
+ * Also the fused activations' gradients (kernels/add-fused.ts: SIMD, or TypeScript on float32 bit
+ * patterns without a branch).
  */
 import type { FusedActivation } from '../ir/graph.js';
 import { allocData, makeTensor, type Tensor, type TensorData } from '../ir/tensor.js';
+import { addInto, clipMask, reluMask } from '../kernels/add-fused.js';
 
 export class GradBuffers {
   /** Buffers allocated here -> how many gradient entries refer to them. */
@@ -57,7 +59,7 @@ export class GradBuffers {
   /** prev + g, in prev's buffer when it is exclusively this pass's, else in a buffer of this pass. */
   sum(prev: Tensor, g: Tensor): Tensor {
     const out = this.exclusive(prev) ? prev : this.take(prev);
-    addInto(out.data, prev.data, g.data);
+    sumInto(out.data, prev.data, g.data);
     return out;
   }
 
@@ -68,47 +70,26 @@ export class GradBuffers {
    */
   activationGrad(x: Tensor, dy: Tensor, act: FusedActivation, inPlace: boolean): Tensor {
     const dx = inPlace ? dy : dy.dtype === 'float32' ? this.take(dy) : makeTensor(dy.dtype, dy.shape);
-    if (act.kind === 'relu') reluMask(dx.data, x.data, dy.data);
-    else clipMask(dx.data, x.data, dy.data, act.min, act.max);
+    activationMask(dx.data, x.data, dy.data, act);
     return dx;
   }
 }
 
-/** out = a + b elementwise (out may be a; monomorphic on Float32Array, the common case). */
-function addInto(out: TensorData, a: TensorData, b: TensorData): void {
-  if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) {
-    for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
-    return;
-  }
+/** out = a + b elementwise (out may be a); the SIMD kernel on the common Float32Array. */
+function sumInto(out: TensorData, a: TensorData, b: TensorData): void {
+  if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) return addInto(out, a, b);
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!;
 }
 
-// Separate loops per activation (and monomorphic on the common Float32Array) keep them fast.
-function reluMask(out: TensorData, x: TensorData, dy: TensorData): void {
+function activationMask(out: TensorData, x: TensorData, dy: TensorData, act: FusedActivation): void {
   if (out instanceof Float32Array && x instanceof Float32Array && dy instanceof Float32Array) {
-    reluMaskBits(asInts(out), asInts(x), asInts(dy));
+    if (act.kind === 'relu') reluMask(out, x, dy);
+    else clipMask(out, x, dy, act.min, act.max);
     return;
   }
-  for (let i = 0; i < out.length; i++) out[i] = x[i]! > 0 ? dy[i]! : 0;
-}
-
-const asInts = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
-
-/**
- * reluMask on the float32 bit patterns, without a branch: activations are positive at random
- * places, so `x > 0 ? dy : 0` mispredicts half the time (3-4x slower). x > 0 exactly when its
- * bits, as an int32, lie in (0, bits of +inf]: both 0 - v and v - (inf + 1) are then negative.
- */
-function reluMaskBits(out: Int32Array, x: Int32Array, dy: Int32Array): void {
+  const [lo, hi] = act.kind === 'relu' ? [0, Infinity] : [act.min, act.max];
   for (let i = 0; i < out.length; i++) {
     const v = x[i]!;
-    out[i] = dy[i]! & (((0 - v) & (v - 0x7f800001)) >> 31);
-  }
-}
-
-function clipMask(out: TensorData, x: TensorData, dy: TensorData, lo: number, hi: number): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = x[i]!;
-    out[i] = v >= lo && v <= hi ? dy[i]! : 0;
+    out[i] = (act.kind === 'relu' ? v > 0 : v >= lo && v <= hi) ? dy[i]! : 0;
   }
 }
