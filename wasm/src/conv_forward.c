@@ -36,13 +36,21 @@ static inline void store_row(float *dst, v128_t v0, v128_t v1, int cols) {
 
 #define MAC(c, x, b) c = madd(x, b, c)
 
-/* out[0..4, 0..cols) = clamp(bias[0..4] + w[0..4, 0..K) @ panel[0..K, 0..8)). */
-static void tile_4x8(float *out, int ldo, const float *w, int K, const float *p, const float *bias, v128_t lo, v128_t hi, int cols) {
+/*
+ * Row i (< rows) of a tile: weights and bias of output channel i; the rows a tile of fewer than 4
+ * computes but does not store read channel 0's (a 4-row tile over 1-3 channels still beats 1-row
+ * tiles, which load a panel row per 2 multiply-adds instead of per 8).
+ */
+#define TILE_ROW(i) (rows > (i) ? (i) : 0)
+
+/* out[0..rows, 0..cols) = clamp(bias[0..rows] + w[0..rows, 0..K) @ panel[0..K, 0..8)), rows <= 4. */
+static void tile_4x8(float *out, int ldo, const float *w, int K, const float *p, const float *bias, v128_t lo, v128_t hi, int cols,
+                     int rows) {
   v128_t c00 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c01 = c00;
-  v128_t c10 = wasm_f32x4_splat(bias ? bias[1] : 0.0f), c11 = c10;
-  v128_t c20 = wasm_f32x4_splat(bias ? bias[2] : 0.0f), c21 = c20;
-  v128_t c30 = wasm_f32x4_splat(bias ? bias[3] : 0.0f), c31 = c30;
-  const float *w0 = w, *w1 = w + K, *w2 = w1 + K, *w3 = w2 + K;
+  v128_t c10 = wasm_f32x4_splat(bias ? bias[TILE_ROW(1)] : 0.0f), c11 = c10;
+  v128_t c20 = wasm_f32x4_splat(bias ? bias[TILE_ROW(2)] : 0.0f), c21 = c20;
+  v128_t c30 = wasm_f32x4_splat(bias ? bias[TILE_ROW(3)] : 0.0f), c31 = c30;
+  const float *w0 = w, *w1 = w + TILE_ROW(1) * K, *w2 = w + TILE_ROW(2) * K, *w3 = w + TILE_ROW(3) * K;
   for (int r = 0; r < K; r++, p += PANEL) {
     v128_t b0 = wasm_v128_load(p), b1 = wasm_v128_load(p + 4), x;
     x = wasm_v128_load32_splat(w0 + r); MAC(c00, x, b0); MAC(c01, x, b1);
@@ -51,20 +59,9 @@ static void tile_4x8(float *out, int ldo, const float *w, int K, const float *p,
     x = wasm_v128_load32_splat(w3 + r); MAC(c30, x, b0); MAC(c31, x, b1);
   }
   store_row(out, clamp(c00, lo, hi), clamp(c01, lo, hi), cols);
-  store_row(out + ldo, clamp(c10, lo, hi), clamp(c11, lo, hi), cols);
-  store_row(out + 2 * ldo, clamp(c20, lo, hi), clamp(c21, lo, hi), cols);
-  store_row(out + 3 * ldo, clamp(c30, lo, hi), clamp(c31, lo, hi), cols);
-}
-
-/* The 1 x 8 tile, for the rows left when the output channels are not a multiple of 4. */
-static void tile_1x8(float *out, const float *w, int K, const float *p, const float *bias, v128_t lo, v128_t hi, int cols) {
-  v128_t c0 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c1 = c0;
-  for (int r = 0; r < K; r++, p += PANEL) {
-    v128_t x = wasm_v128_load32_splat(w + r);
-    MAC(c0, x, wasm_v128_load(p));
-    MAC(c1, x, wasm_v128_load(p + 4));
-  }
-  store_row(out, clamp(c0, lo, hi), clamp(c1, lo, hi), cols);
+  if (rows > 1) store_row(out + ldo, clamp(c10, lo, hi), clamp(c11, lo, hi), cols);
+  if (rows > 2) store_row(out + 2 * ldo, clamp(c20, lo, hi), clamp(c21, lo, hi), cols);
+  if (rows > 3) store_row(out + 3 * ldo, clamp(c30, lo, hi), clamp(c31, lo, hi), cols);
 }
 
 /* panel[r][0..8) = x[r][p0..p0+8) for the K rows of a pointwise conv's input, zero past P. */
@@ -81,13 +78,14 @@ static void pointwise_panel(float *panel, const float *x, int K, int P, int p0) 
   }
 }
 
-/* The 4 x 8 tile reading its eight columns straight from a padded image: row r at base + off[r]. */
-static void tile_4x8_shifted(float *out, int ldo, const float *w, int K, const float *base, const int *off, const float *bias, v128_t lo, v128_t hi) {
+/* The tile reading its eight columns straight from a padded image: row r at base + off[r]. */
+static void tile_4x8_shifted(float *out, int ldo, const float *w, int K, const float *base, const int *off, const float *bias, v128_t lo,
+                             v128_t hi, int rows) {
   v128_t c00 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c01 = c00;
-  v128_t c10 = wasm_f32x4_splat(bias ? bias[1] : 0.0f), c11 = c10;
-  v128_t c20 = wasm_f32x4_splat(bias ? bias[2] : 0.0f), c21 = c20;
-  v128_t c30 = wasm_f32x4_splat(bias ? bias[3] : 0.0f), c31 = c30;
-  const float *w0 = w, *w1 = w + K, *w2 = w1 + K, *w3 = w2 + K;
+  v128_t c10 = wasm_f32x4_splat(bias ? bias[TILE_ROW(1)] : 0.0f), c11 = c10;
+  v128_t c20 = wasm_f32x4_splat(bias ? bias[TILE_ROW(2)] : 0.0f), c21 = c20;
+  v128_t c30 = wasm_f32x4_splat(bias ? bias[TILE_ROW(3)] : 0.0f), c31 = c30;
+  const float *w0 = w, *w1 = w + TILE_ROW(1) * K, *w2 = w + TILE_ROW(2) * K, *w3 = w + TILE_ROW(3) * K;
   for (int r = 0; r < K; r++) {
     const float *q = base + off[r];
     v128_t b0 = wasm_v128_load(q), b1 = wasm_v128_load(q + 4), x;
@@ -97,20 +95,9 @@ static void tile_4x8_shifted(float *out, int ldo, const float *w, int K, const f
     x = wasm_v128_load32_splat(w3 + r); MAC(c30, x, b0); MAC(c31, x, b1);
   }
   store_row(out, clamp(c00, lo, hi), clamp(c01, lo, hi), PANEL);
-  store_row(out + ldo, clamp(c10, lo, hi), clamp(c11, lo, hi), PANEL);
-  store_row(out + 2 * ldo, clamp(c20, lo, hi), clamp(c21, lo, hi), PANEL);
-  store_row(out + 3 * ldo, clamp(c30, lo, hi), clamp(c31, lo, hi), PANEL);
-}
-
-static void tile_1x8_shifted(float *out, const float *w, int K, const float *base, const int *off, const float *bias, v128_t lo, v128_t hi) {
-  v128_t c0 = wasm_f32x4_splat(bias ? bias[0] : 0.0f), c1 = c0;
-  for (int r = 0; r < K; r++) {
-    const float *q = base + off[r];
-    v128_t x = wasm_v128_load32_splat(w + r);
-    MAC(c0, x, wasm_v128_load(q));
-    MAC(c1, x, wasm_v128_load(q + 4));
-  }
-  store_row(out, clamp(c0, lo, hi), clamp(c1, lo, hi), PANEL);
+  if (rows > 1) store_row(out + ldo, clamp(c10, lo, hi), clamp(c11, lo, hi), PANEL);
+  if (rows > 2) store_row(out + 2 * ldo, clamp(c20, lo, hi), clamp(c21, lo, hi), PANEL);
+  if (rows > 3) store_row(out + 3 * ldo, clamp(c30, lo, hi), clamp(c31, lo, hi), PANEL);
 }
 
 /*
@@ -145,9 +132,10 @@ static void conv_forward_shifted(float *out, const float *in, const float *w, co
         for (int ow0 = 0; ow0 < g->out_w; ow0 += PANEL) {
           const float *base = phases + (long)oh * g->stride_h * f.Wq + ow0;
           float *yp = y + (long)oh * g->out_w + ow0;
-          int m = 0;
-          for (; m + 4 <= Mg; m += 4) tile_4x8_shifted(yp + (long)m * P, P, wg + (long)m * K, K, base, off, bg ? bg + m : 0, lo, hi);
-          for (; m < Mg; m++) tile_1x8_shifted(yp + (long)m * P, wg + (long)m * K, K, base, off, bg ? bg + m : 0, lo, hi);
+          for (int m = 0; m < Mg; m += 4) {
+            const int rows = Mg - m < 4 ? Mg - m : 4;
+            tile_4x8_shifted(yp + (long)m * P, P, wg + (long)m * K, K, base, off, bg ? bg + m : 0, lo, hi, rows);
+          }
         }
       }
     }
@@ -176,9 +164,10 @@ void EXPORT(conv_forward)(float *out, const float *in, const float *w, const flo
         const int cols = P - p0 < PANEL ? P - p0 : PANEL;
         if (pointwise) pointwise_panel(scratch, x, K, P, p0);
         else im2col_panel(scratch, x, Cg, g, p0);
-        int m = 0;
-        for (; m + 4 <= Mg; m += 4) tile_4x8(y + (long)m * P + p0, P, wg + (long)m * K, K, scratch, bg ? bg + m : 0, lo, hi, cols);
-        for (; m < Mg; m++) tile_1x8(y + (long)m * P + p0, wg + (long)m * K, K, scratch, bg ? bg + m : 0, lo, hi, cols);
+        for (int m = 0; m < Mg; m += 4) {
+          const int rows = Mg - m < 4 ? Mg - m : 4;
+          tile_4x8(y + (long)m * P + p0, P, wg + (long)m * K, K, scratch, bg ? bg + m : 0, lo, hi, cols, rows);
+        }
       }
     }
   }
