@@ -4,25 +4,20 @@
  * the output pass. Each 4x4 output tile costs 36 multiplies per channel pair instead of 144.
  *
  *   U[xi][k][c] = (G g_kc G^T)[xi]        winograd_weights, once per call (split over k)
- *   V[xi][c][t] = (B^T d_ct B)[xi]        d_ct: the 6x6 input patch of tile t, channel c
- *   Mx[xi][k][t] = sum_c U[xi][k][c] V[xi][c][t]   36 small GEMMs per block of tiles
- *   y_kt = clamp(A^T Mx[.][k][t] A + b_k)
+ *   V[q][c][xi] = (B^T d_ct B)[xi]        d_ct: the 6x6 input patch of tile t, channel c
+ *   Mx[q][k][xi] = sum_c U[xi][k][c] V[q][c][xi]   36 small GEMMs per block of tiles
+ *   y_kt = clamp(A^T Mx[q][k][.] A + b_k)
  *
- * Vectors run across four tiles: an image is first copied with its padding into scratch (so every
- * tile's patch is in bounds), each 6-float patch row of four tiles is gathered with a transpose,
- * and the output rows of four tiles are transposed back before they are stored. Tiles are
- * processed in blocks of `block` (a multiple of 4, from the TypeScript side) so V and Mx stay in
- * cache. Every output sums its channels in ascending order inside its own tile, so results do
+ * Vectors run across four tiles (q: a quad of tiles; V and Mx hold one 4-lane vector per [q][c][xi]):
+ * an image is first copied with its padding into scratch (so every tile's patch is in bounds),
+ * each 6-float patch row of four tiles is gathered with a transpose, and the output rows of four
+ * tiles are transposed back before they are stored. A quad's 36 transformed vectors are
+ * consecutive, so the transforms address them by constant offsets. Tiles are processed in blocks
+ * of `block` (a multiple of 4, from the TypeScript side) so V and Mx stay in cache. Every output sums its channels in ascending order inside its own tile, so results do
  * not depend on the thread count or the block size. src/kernels/winograd.ts is the reference.
  */
 #include "kernels.h"
 #include "winograd.h"
-
-/*
- * Floats between the 36 positions' matrices past their C x block (M x block) size: without it the
- * 36 vectors of one tile group are 4 KiB apart at 16 channels x 64 tiles, all in one L1 set.
- */
-#define SKEW 16
 
 #define TRANSPOSE4(a, b, c, d)                                      \
   do {                                                              \
@@ -38,18 +33,18 @@
 
 static inline v128_t splat(float f) { return wasm_f32x4_splat(f); }
 
-/* B^T along six vectors x[0], x[s], ..., x[5s], in place. */
+/* B^T along six vectors x[0], x[s], ..., x[5s], in place (12 multiply-adds with madd fused). */
 static inline __attribute__((always_inline)) void input_1d(v128_t *x, int s) {
   const v128_t d0 = x[0], d1 = x[s], d2 = x[2 * s], d3 = x[3 * s], d4 = x[4 * s], d5 = x[5 * s];
-  const v128_t four = splat(4.0f), five = splat(5.0f);
-  const v128_t a = wasm_f32x4_sub(d4, wasm_f32x4_mul(four, d2)), b = wasm_f32x4_sub(d3, wasm_f32x4_mul(four, d1));
-  const v128_t c = wasm_f32x4_sub(d4, d2), e = wasm_f32x4_mul(splat(2.0f), wasm_f32x4_sub(d3, d1));
-  x[0] = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, d0), wasm_f32x4_mul(five, d2)), d4);
+  const v128_t four = splat(4.0f), minus4 = splat(-4.0f), minus5 = splat(-5.0f), two = splat(2.0f);
+  const v128_t a = madd(minus4, d2, d4), b = madd(minus4, d1, d3);
+  const v128_t c = wasm_f32x4_sub(d4, d2), e = wasm_f32x4_sub(d3, d1);
+  x[0] = madd(minus5, d2, madd(four, d0, d4));
   x[s] = wasm_f32x4_add(a, b);
   x[2 * s] = wasm_f32x4_sub(a, b);
-  x[3 * s] = wasm_f32x4_add(c, e);
-  x[4 * s] = wasm_f32x4_sub(c, e);
-  x[5 * s] = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_mul(four, d1), wasm_f32x4_mul(five, d3)), d5);
+  x[3 * s] = madd(two, e, c);
+  x[4 * s] = madd(splat(-2.0f), e, c);
+  x[5 * s] = madd(minus5, d3, madd(four, d1, d5));
 }
 
 /* A^T: six vectors m[0], m[s], ..., m[5s] to four, o[0], o[os], ..., o[3os]. */
@@ -115,14 +110,12 @@ void EXPORT(winograd_weights)(float *U, const float *w, int M, int C, int k0, in
   }
 }
 
-/* V[xi * vstride] (four tiles) = B^T d B of the patches at p0..p3 (rows `pitch` floats apart). */
-static void input_tiles(float *V, long vstride, const float *p0, const float *p1, const float *p2, const float *p3, int pitch) {
+/* V[0..36) (vectors: four tiles) = B^T d B of the patches at p0..p3 (rows `pitch` floats apart). */
+static void input_tiles(v128_t *V, const float *p0, const float *p1, const float *p2, const float *p3, int pitch) {
   v128_t d[36];
-  for (int r = 0; r < 6; r++) {
-    const long at = (long)r * pitch;
-    v128_t a0 = wasm_v128_load(p0 + at), a1 = wasm_v128_load(p1 + at), a2 = wasm_v128_load(p2 + at), a3 = wasm_v128_load(p3 + at);
-    const v128_t b0 = wasm_v128_load(p0 + at + 4), b1 = wasm_v128_load(p1 + at + 4);
-    const v128_t b2 = wasm_v128_load(p2 + at + 4), b3 = wasm_v128_load(p3 + at + 4);
+  for (int r = 0; r < 6; r++, p0 += pitch, p1 += pitch, p2 += pitch, p3 += pitch) {
+    v128_t a0 = wasm_v128_load(p0), a1 = wasm_v128_load(p1), a2 = wasm_v128_load(p2), a3 = wasm_v128_load(p3);
+    const v128_t b0 = wasm_v128_load(p0 + 4), b1 = wasm_v128_load(p1 + 4), b2 = wasm_v128_load(p2 + 4), b3 = wasm_v128_load(p3 + 4);
     TRANSPOSE4(a0, a1, a2, a3);
     const v128_t u0 = wasm_i32x4_shuffle(b0, b1, 0, 4, 1, 5), u1 = wasm_i32x4_shuffle(b2, b3, 0, 4, 1, 5);
     d[r * 6] = a0; d[r * 6 + 1] = a1; d[r * 6 + 2] = a2; d[r * 6 + 3] = a3;
@@ -131,7 +124,7 @@ static void input_tiles(float *V, long vstride, const float *p0, const float *p1
   }
   for (int j = 0; j < 6; j++) input_1d(d + j, 6);
   for (int i = 0; i < 6; i++) input_1d(d + i * 6, 1);
-  for (int xi = 0; xi < 36; xi++) wasm_v128_store(V + xi * vstride, d[xi]);
+  for (int xi = 0; xi < 36; xi++) V[xi] = d[xi];
 }
 
 /* Stores the first `cols` floats of v at dst. */
@@ -162,36 +155,38 @@ static void tile_table(int *table, int t0, int nb, int T, int tw, int Wp, int OH
   }
 }
 
-/* One tile's four output rows r0..r3, plus the bias and clamped, inside the output plane at y. */
-static inline __attribute__((always_inline)) void store_tile(float *y, const int *tile, int OW, v128_t r0, v128_t r1, v128_t r2, v128_t r3, v128_t bias, v128_t lo, v128_t hi) {
-  const int rows = tile[ROWS], cols = tile[COLS];
-  y += tile[AT_OUT];
-#define ROW(r, v) if (rows > (r)) store_cols(y + (r) * OW, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(v, bias), lo), hi), cols)
-  ROW(0, r0); ROW(1, r1); ROW(2, r2); ROW(3, r3);
-#undef ROW
-}
-
 /*
- * Four tiles of one output channel from Mx (36 vectors `mstride` floats apart, lanes = tiles):
- * A^T m A, transposed to one row vector per tile, stored in the output plane y.
+ * Four tiles of one output channel from Mk[0..36) (vectors, lanes = tiles): A^T m A + bias, in
+ * two passes through Mk (its 36 vectors do not fit in registers anyway): the columns into Mk's
+ * first four rows, then each row to four output vectors, transposed to one row per tile, clamped
+ * when `clamped` (a constant at each call), stored inside the output plane y. The bias goes into
+ * m[1][1]: column 1 of A^T is all ones, so it reaches every output once.
  */
-static void output_tiles(float *y, int OW, const float *Mk, long mstride, const int *tiles, v128_t bias, v128_t lo, v128_t hi) {
-  v128_t m[36], h[24], o[16];
-  for (int xi = 0; xi < 36; xi++) m[xi] = wasm_v128_load(Mk + xi * mstride);
-  for (int j = 0; j < 6; j++) output_1d(m + j, 6, h + j, 6);
-  for (int r = 0; r < 4; r++) output_1d(h + r * 6, 1, o + r * 4, 1);
-  for (int r = 0; r < 4; r++) TRANSPOSE4(o[r * 4], o[r * 4 + 1], o[r * 4 + 2], o[r * 4 + 3]);
-  store_tile(y, tiles, OW, o[0], o[4], o[8], o[12], bias, lo, hi);
-  store_tile(y, tiles + TILE_INTS, OW, o[1], o[5], o[9], o[13], bias, lo, hi);
-  store_tile(y, tiles + 2 * TILE_INTS, OW, o[2], o[6], o[10], o[14], bias, lo, hi);
-  store_tile(y, tiles + 3 * TILE_INTS, OW, o[3], o[7], o[11], o[15], bias, lo, hi);
+static inline __attribute__((always_inline)) void output_tiles(float *y, int OW, v128_t *Mk, const int *tiles, v128_t bias, v128_t lo, v128_t hi, int clamped) {
+  Mk[7] = wasm_f32x4_add(Mk[7], bias);
+  for (int j = 0; j < 6; j++) {
+    v128_t t[4];
+    output_1d(Mk + j, 6, t, 1);
+    Mk[j] = t[0]; Mk[6 + j] = t[1]; Mk[12 + j] = t[2]; Mk[18 + j] = t[3];
+  }
+  for (int r = 0; r < 4; r++) {
+    v128_t o[4];
+    output_1d(Mk + r * 6, 1, o, 1);
+    TRANSPOSE4(o[0], o[1], o[2], o[3]);
+    for (int j = 0; j < 4; j++) {
+      const int *tile = tiles + j * TILE_INTS;
+      const v128_t v = clamped ? wasm_f32x4_pmin(wasm_f32x4_pmax(o[j], lo), hi) : o[j];
+      if (tile[ROWS] > r) store_cols(y + tile[AT_OUT] + r * OW, v, tile[COLS]);
+    }
+  }
 }
 
 /*
  * dst (C x Hp x Wp) = the image x with its padding: padded (r, q) = x(r - pad_t, q - pad_l), zero
- * outside x (pads may be negative: the adjoint of a conv padded by more than 2).
+ * outside x (pads may be negative: the adjoint of a conv padded by more than 2). no_builtin keeps
+ * clang from turning the row loops into memory.fill/copy, which V8 runs as a call per row.
  */
-static void pad_image(float *dst, const float *x, int C, const ConvGeom *g, int Hp, int Wp) {
+__attribute__((no_builtin)) static void pad_image(float *dst, const float *x, int C, const ConvGeom *g, int Hp, int Wp) {
   const int H = g->in_h, W = g->in_w, pt = g->pad_t, pl = g->pad_l;
   const int q0 = pl > 0 ? pl : 0, q1 = W + pl < Wp ? (W + pl > q0 ? W + pl : q0) : Wp;
   const v128_t zero = wasm_f32x4_splat(0.0f);
@@ -211,7 +206,7 @@ static void pad_image(float *dst, const float *x, int C, const ConvGeom *g, int 
 /*
  * Scratch per thread (winogradScratchFloats in src/kernels/wasm/winograd-wasm.ts): the padded image
  * C x Hp x Wp (Hp = 4 * tiles_h + 2, Wp = 4 * tiles_w + 4: the patch rows are read 8 floats wide),
- * V (36 x (C x block + SKEW)), Mx (36 x (M x block + SKEW)), the tile table (block x TILE_INTS).
+ * V (block x C x 36 floats), Mx (block x M x 36), the tile table (block x TILE_INTS).
  * U from winograd_weights.
  */
 void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch, int block) {
@@ -219,28 +214,33 @@ void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const
   const int th = (OH + 3) / 4, tw = (OW + 3) / 4, T = th * tw, Hp = 4 * th + 2, Wp = 4 * tw + 4;
   const long padded_plane = (long)Hp * Wp;
   const v128_t lo = splat(g->act_lo), hi = splat(g->act_hi);
-  float *padded = scratch, *V = padded + (long)C * padded_plane, *Mx = V + 36L * (C * block + SKEW);
-  int *tiles = (int *)(Mx + 36L * (M * block + SKEW));
+  const int clamped = g->act_lo > -__builtin_inff() || g->act_hi < __builtin_inff();
+  float *padded = scratch;
+  v128_t *V = (v128_t *)(padded + (long)C * padded_plane), *Mx = V + 9L * C * block;
+  int *tiles = (int *)(Mx + 9L * M * block);
   for (int n = n0; n < n1; n++) {
     pad_image(padded, in + (long)n * C * g->in_h * g->in_w, C, g, Hp, Wp);
     float *y = out + (long)n * M * OH * OW;
     for (int t0 = 0; t0 < T; t0 += block) {
       const int nb = T - t0 < block ? (T - t0 + 3) & ~3 : block;
-      const long vs = (long)C * nb + SKEW, ms = (long)M * nb + SKEW;
       tile_table(tiles, t0, nb, T, tw, Wp, OH, OW);
       for (int c = 0; c < C; c++) {
         const float *plane = padded + c * padded_plane;
         for (int t = 0; t < nb; t += 4) {
           const int *at = tiles + t * TILE_INTS;
-          input_tiles(V + (long)c * nb + t, vs, plane + at[AT_PATCH], plane + at[TILE_INTS + AT_PATCH],
+          input_tiles(V + ((long)t / 4 * C + c) * 36, plane + at[AT_PATCH], plane + at[TILE_INTS + AT_PATCH],
                       plane + at[2 * TILE_INTS + AT_PATCH], plane + at[3 * TILE_INTS + AT_PATCH], Wp);
         }
       }
-      winograd_gemm(Mx, ms, U, V, vs, M, C, nb);
+      winograd_gemm(Mx, U, V, M, C, nb);
       for (int k = 0; k < M; k++) {
         const v128_t b = splat(bias ? bias[k] : 0.0f);
-        for (int t = 0; t < nb; t += 4)
-          output_tiles(y + (long)k * OH * OW, OW, Mx + (long)k * nb + t, ms, tiles + t * TILE_INTS, b, lo, hi);
+        float *yk = y + (long)k * OH * OW;
+        for (int t = 0; t < nb; t += 4) {
+          v128_t *Mk = Mx + ((long)t / 4 * M + k) * 36;
+          if (clamped) output_tiles(yk, OW, Mk, tiles + t * TILE_INTS, b, lo, hi, 1);
+          else output_tiles(yk, OW, Mk, tiles + t * TILE_INTS, b, lo, hi, 0);
+        }
       }
     }
   }

@@ -2,11 +2,12 @@
 #ifndef EDGEC_WINOGRAD_H
 #define EDGEC_WINOGRAD_H
 
+#include <wasm_simd128.h>
+
 /*
- * Mx[xi] (M x nb) = U[xi] (M x C) @ V[xi] (C x nb) for the 36 positions xi of a tile block;
- * nb is a multiple of 4, rows are nb floats apart in V and Mx, C in U; the matrices of consecutive
- * xi are ms (Mx), vs (V) and M x C (U) floats apart.
+ * Mx[q][k][xi] = sum_c U[xi][k][c] V[q][c][xi] for the nb / 4 quads q of a tile block (nb a
+ * multiple of 4) and the 36 positions xi: V and Mx hold one vector (four tiles) per entry.
  */
-void winograd_gemm(float *Mx, long ms, const float *U, const float *V, long vs, int M, int C, int nb);
+void winograd_gemm(v128_t *Mx, const float *U, const v128_t *V, int M, int C, int nb);
 
 #endif

@@ -22,8 +22,6 @@ const MIN_CHANNELS = 8;
 /** Floats of V plus Mx per tile block: 512 KiB, well inside a 2 MiB L2. */
 const BLOCK_FLOATS = 131072;
 
-/** SKEW of wasm/src/winograd.c: floats between V's (and Mx's) per-position matrices. */
-const SKEW = 16;
 /** TILE_INTS of wasm/src/winograd.c: ints per tile of a block's tile table. */
 const TILE_INTS = 4;
 
@@ -31,6 +29,8 @@ const TILE_INTS = 4;
 export function winogradBlock(s: Conv2dShape): number {
   const tiles = Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4);
   const cap = Math.max(8, Math.floor(BLOCK_FLOATS / (36 * (s.inChannels + s.outChannels)) / 8) * 8);
+  const forced = Number(process.env['WG_BLOCK'] ?? 0);
+  if (forced) return forced;
   const blocks = Math.ceil(tiles / cap);
   return Math.ceil(tiles / blocks / 8) * 8;
 }
@@ -38,7 +38,7 @@ export function winogradBlock(s: Conv2dShape): number {
 /** Floats of scratch per thread of winograd_forward: padded image, V and Mx of one block. */
 function winogradScratchFloats(s: Conv2dShape, block: number): number {
   const paddedPlane = (4 * Math.ceil(s.outHeight / 4) + 2) * (4 * Math.ceil(s.outWidth / 4) + 4);
-  return s.inChannels * paddedPlane + 36 * ((s.inChannels + s.outChannels) * block + 2 * SKEW) + TILE_INTS * block;
+  return s.inChannels * paddedPlane + 36 * (s.inChannels + s.outChannels) * block + TILE_INTS * block;
 }
 
 /** Whether the forward of this conv takes the Winograd kernel. */
