@@ -42,7 +42,7 @@ export function bitsSpec(preset: BitsPreset | 'auto'): BitsSpec {
 export interface CompressOptions extends DistillFlags, SearchFlags {
   /** Output directory; default `edgec-out/<stem>/` (relative to the working directory). */
   outDir?: string;
-  /** A preset, or 'auto': per-layer widths chosen by the search (src/bits/search.ts). */
+  /** 'auto' (the default): per-layer widths chosen by the search (src/bits/search.ts); or a preset. */
   bits?: BitsPreset | 'auto';
   /** The C prefix; default the model file's stem made a C identifier. */
   name?: string;
@@ -117,7 +117,7 @@ export function resolveCompressOptions(
   Pick<CompressOptions, 'outDir' | 'name' | 'groupSize' | 'calib' | 'onProgress' | 'signal' | 'clockMhz' | 'vdd'> &
   ReturnType<typeof resolveDistillFlags> &
   ReturnType<typeof resolveSearchFlags> {
-  const bits = options.bits ?? 'w8a8';
+  const bits = options.bits ?? 'auto';
   parseBits(bits);
   if (options.observer !== undefined) parseObserver(options.observer);
   if (options.name !== undefined) checkName(options.name);

@@ -42,20 +42,21 @@ function writeCalib(root: string): void {
 
 describe('edgec.config.json', () => {
   it('supplies defaults from a parent folder, paths relative to it; a flag on the command line wins; verify reads its section', () => {
-    const config = { compress: { observer: 'mse', calib: 'calib.npy', output: 'out/kws' }, verify: { count: 3 } };
+    // bits: the config overrides the default --bits auto (and keeps these runs quick).
+    const config = { compress: { bits: 'w8a8', observer: 'mse', calib: 'calib.npy', output: 'out/kws' }, verify: { count: 3 } };
     const root = project('defaults', { 'edgec.config.json': config });
     writeCalib(root);
     const fromConfig = runEdgecIn(join(root, 'sub'), ['compress', MODEL, '--json']);
     expect(fromConfig.stderr).toBe('');
     expect(fromConfig.code).toBe(0);
-    expect(reportOf(fromConfig.stdout).options).toMatchObject({ observer: 'mse', calib_file: 'calib.npy' });
+    expect(reportOf(fromConfig.stdout).options).toMatchObject({ bits: 'w8a8', observer: 'mse', calib_file: 'calib.npy' });
     // "output" is a <dir> option, "calib" a <file.npy>: relative to the config file, not the working directory.
     expect(existsSync(join(root, 'out/kws/report.json'))).toBe(true);
     expect(existsSync(join(root, 'sub/out'))).toBe(false);
 
     const flagWins = runEdgecIn(join(root, 'sub'), ['compress', MODEL, '--observer', 'percentile', '-o', 'here', '--json']);
     expect(flagWins.code).toBe(0);
-    expect(reportOf(flagWins.stdout).options).toMatchObject({ observer: 'percentile', calib_file: 'calib.npy' });
+    expect(reportOf(flagWins.stdout).options).toMatchObject({ bits: 'w8a8', observer: 'percentile', calib_file: 'calib.npy' });
     expect(existsSync(join(root, 'sub/here/report.json'))).toBe(true);
 
     // A number where the flag takes a number; the config's count, then the flag's.

@@ -28,11 +28,12 @@ interface Report {
   layers: { name: string; w_bits: number | null; weight_bytes: number; macs: number; params: number; sqnr_db: number | null }[];
   totals: { weights_bytes: number; macs: number; params: number; arena_bytes: number };
   bit_policy: { rule: string; eight_bit_layers: string[] };
+  bit_search?: { max_drop: number; objective: string; chosen: { flash_bytes: number; weight_bits: Record<string, number>; meets_drop: boolean }; uniform: { label: string; flash_bytes: number; meets_drop: boolean }[]; realizations: { meets_drop: boolean }[] };
   accuracy: { output_sqnr_db: number | null };
 }
 
 describe('edgec compress', () => {
-  it('writes C, report.json, the QDQ and fp32 models and the QModel snapshot to edgec-out/<stem>/', () => {
+  it('by default: --bits auto, written with C, report.json, the QDQ and fp32 models and the QModel snapshot to edgec-out/<stem>/', () => {
     const r = edgec('compress', 'conv-net.onnx');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(''); // no spinner off a terminal
@@ -45,10 +46,20 @@ describe('edgec compress', () => {
     expect(report.files).toEqual(files);
     expect(r.stdout).toMatch(/conv1/);
     expect(r.stdout).toMatch(/arena/);
+    // The default is the per-layer search: minimise flash within 1 point of the proxy, the
+    // choice realized and checked, and never more flash than a uniform configuration meeting it.
+    expect(report.bit_policy.rule).toBe('auto');
+    const search = report.bit_search!;
+    expect(search).toMatchObject({ max_drop: 1, objective: 'flash_bytes', chosen: { meets_drop: true } });
+    expect(Object.keys(search.chosen.weight_bits)).toEqual(['conv1', 'conv2', 'conv3']);
+    expect(report.layers.map((l) => l.w_bits)).toEqual(Object.values(search.chosen.weight_bits));
+    expect(search.realizations.at(-1)!.meets_drop).toBe(true);
+    for (const u of search.uniform.filter((x) => x.meets_drop)) expect(search.chosen.flash_bytes, u.label).toBeLessThanOrEqual(u.flash_bytes);
+    expect(r.stdout).toMatch(/bit widths \(--bits auto\): minimising flash under --max-drop 1/);
   });
 
   it('--json prints report.json; layers add up to the totals; w8a8 tracks fp32 closely', () => {
-    const r = edgec('compress', 'conv-net.onnx', '-o', 'json-out', '--json');
+    const r = edgec('compress', 'conv-net.onnx', '-o', 'json-out', '--bits', 'w8a8', '--json');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(readFileSync(join(tmp, 'json-out', 'report.json'), 'utf8')).toBe(`${JSON.stringify(report, null, 2)}\n`);
@@ -72,7 +83,7 @@ describe('edgec compress', () => {
     expect(policy.bit_policy).toMatchObject({ rule: 'first-last-8bit', eight_bit_layers: ['conv1', 'conv3'] });
     expect(policy.layers.map((l) => l.w_bits)).toEqual([8, 4, 8]);
     expect(policy.layers[1]!.weight_bytes).toBe(Math.ceil((7 * 45) / 2));
-    const w8 = JSON.parse(edgec('compress', 'conv-net.onnx', '-o', 'u8', '--json').stdout) as Report;
+    const w8 = JSON.parse(edgec('compress', 'conv-net.onnx', '-o', 'u8', '--bits', 'w8a8', '--json').stdout) as Report;
     const w4 = JSON.parse(edgec('compress', 'conv-net.onnx', '-o', 'u4', '--bits', 'w4a8', '--uniform-bits', '--json').stdout) as Report;
     const w2 = JSON.parse(edgec('compress', 'conv-net.onnx', '-o', 'u2', '--bits', 'w2a8', '--uniform-bits', '--json').stdout) as Report;
     expect(w4.bit_policy.rule).toBe('uniform');
@@ -81,7 +92,7 @@ describe('edgec compress', () => {
     expect(w2.totals.weights_bytes).toBeLessThanOrEqual(0.3 * w8.totals.weights_bytes);
   });
 
-  it('is deterministic: two runs give byte-identical directories (w8a8, w4a8 with groups, w8a16)', () => {
+  it('is deterministic: two runs give byte-identical directories (the default auto, w4a8 with groups, w8a16)', () => {
     for (const flags of [[], ['--bits', 'w4a8', '--group-size', '8'], ['--bits', 'w8a16']]) {
       expect(edgec('compress', 'conv-net.onnx', '-o', 'det-a', ...flags).code).toBe(0);
       expect(edgec('compress', 'conv-net.onnx', '-o', 'det-b', ...flags).code).toBe(0);
@@ -98,7 +109,8 @@ describe('edgec compress failures leave nothing behind', () => {
     ['an unsupported op', ['unsupported.onnx'], 3, /NonMaxSuppression \(node "nms_1"\)/],
     ['a missing model', ['nope.onnx'], 4, /nope\.onnx/],
     ['a bad --bits', ['conv-net.onnx', '--bits', 'w3a8'], 2, /--bits/],
-    ['--group-size with w8a8', ['conv-net.onnx', '--group-size', '16'], 2, /--group-size/],
+    ['--group-size with w8a8', ['conv-net.onnx', '--bits', 'w8a8', '--group-size', '16'], 2, /--group-size/],
+    ['--group-size with the default auto', ['conv-net.onnx', '--group-size', '16'], 2, /--group-size applies to 4-bit weights only \(--bits w4a8\), not --bits auto/],
     ['a reversed --input-range', ['conv-net.onnx', '--input-range', '1,0'], 2, /--input-range/],
     ['a --name that is not a C identifier', ['conv-net.onnx', '--name', 'my net'], 2, /--name/],
     ['a --name in the kernels\' namespace', ['conv-net.onnx', '--name', 'edgec_net'], 2, /--name/],

@@ -17,8 +17,9 @@ const uploads = /uses: actions\/upload-artifact@v\d+\s+with:\s+name: \S+\s+path:
 
 const dir = makeProject('models/kws.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-// Calibration data from the project config: the recipe's command lines stay as written, and quick.
-writeFileSync(join(dir, 'edgec.config.json'), JSON.stringify({ compress: { calib: 'calib.npy' } }));
+// Calibration data and w8a8 from the project config: the recipe's command lines stay as written,
+// and quick (the workflow is under test here, not the default --bits auto search).
+writeFileSync(join(dir, 'edgec.config.json'), JSON.stringify({ compress: { calib: 'calib.npy', bits: 'w8a8' } }));
 
 describe('examples/github-actions.yml', () => {
   it('sets up Node 20, installs with npm ci, compresses with budgets, verifies, and uploads the report always', () => {

@@ -13,7 +13,9 @@ const dir = makeProject('model.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 copyFileSync(join(ROOT, 'examples/Makefile'), join(dir, 'Makefile'));
 const MODEL_C = join(dir, 'out/model.c');
-const writeConfig = (compress: Record<string, unknown>) => writeFileSync(join(dir, 'edgec.config.json'), JSON.stringify({ compress: { calib: 'calib.npy', ...compress } }));
+// w8a8, not the default --bits auto: make's rebuild rules are under test here, not the search
+// (five compress runs; test/e2e/compress-cli.test.ts covers the default).
+const writeConfig = (compress: Record<string, unknown>) => writeFileSync(join(dir, 'edgec.config.json'), JSON.stringify({ compress: { calib: 'calib.npy', bits: 'w8a8', ...compress } }));
 const mtime = (path: string) => statSync(path).mtimeMs;
 /**
  * `touch path` after moving out/model.c a minute into the past, so make sees the change whatever
