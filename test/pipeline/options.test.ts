@@ -26,7 +26,8 @@ describe('compress option parsing', () => {
     ['name starting with a digit', () => checkName('1net'), /^--name/],
     ['name a keyword', () => checkName('static'), /^--name/],
     ['name with a comment', () => checkName('a*/b'), /^--name/],
-    ['group size with w8a8', () => resolveCompressOptions({ groupSize: 32 }), /^--group-size applies to 4-bit/],
+    ['group size with w8a8', () => resolveCompressOptions({ bits: 'w8a8', groupSize: 32 }), /^--group-size applies to 4-bit/],
+    ['group size with the default auto', () => resolveCompressOptions({ groupSize: 32 }), /^--group-size applies to 4-bit .*not --bits auto/],
     ['calib and range', () => resolveCompressOptions({ calib: 'x.npy', inputRange: [0, 1] }), /--calib and --input-range/],
   ];
   for (const [what, f, message] of bad) {
@@ -38,7 +39,8 @@ describe('compress option parsing', () => {
 
   it('fills in the defaults', () => {
     const o = resolveCompressOptions({});
-    expect(o.bits).toBe('w8a8');
+    expect(o.bits).toBe('auto');
+    expect(o).toMatchObject({ optimize: 'flash_bytes', maxDrop: 1, layerBits: undefined });
     expect(o.observer).toBe('minmax');
     expect(o.inputRange).toEqual([0, 1]);
     expect(o.uniformBits).toBe(false);
