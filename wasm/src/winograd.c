@@ -140,18 +140,25 @@ static inline void store_cols(float *dst, v128_t v, int cols) {
 
 /*
  * Where each tile of a block reads and writes, computed once per block instead of dividing by the
- * tile-row length per channel: 4 ints per tile (patch offset in a padded plane, output offset in
- * an output plane, output rows and columns inside the plane, 0 rows for the padding lanes past T).
+ * tile-row length per channel: 4 ints per tile (patch offset from the first padded image's plane,
+ * output offset from the first image's output plane, output rows and columns inside the plane,
+ * 0 rows for the padding lanes past the last tile).
  */
 enum { AT_PATCH, AT_OUT, ROWS, COLS, TILE_INTS };
 
-static void tile_table(int *table, int t0, int nb, int T, int tw, int Wp, int OH, int OW) {
+/* The tiles of a run of images, numbered image by image, row by row. */
+typedef struct {
+  int total, per_image, tw, Wp, OH, OW, padded_image, out_image;
+} Tiling;
+
+static inline __attribute__((always_inline)) void tile_table(int *table, const Tiling *z, int t0, int nb) {
   for (int t = 0; t < nb; t++, table += TILE_INTS) {
-    const int tt = t0 + t < T ? t0 + t : T - 1, oy = 4 * (tt / tw), ox = 4 * (tt % tw);
-    table[AT_PATCH] = oy * Wp + ox;
-    table[AT_OUT] = oy * OW + ox;
-    table[ROWS] = t0 + t < T ? (OH - oy < 4 ? OH - oy : 4) : 0;
-    table[COLS] = OW - ox < 4 ? OW - ox : 4;
+    const int at = t0 + t < z->total ? t0 + t : z->total - 1, image = at / z->per_image, tt = at % z->per_image;
+    const int oy = 4 * (tt / z->tw), ox = 4 * (tt % z->tw);
+    table[AT_PATCH] = image * z->padded_image + oy * z->Wp + ox;
+    table[AT_OUT] = image * z->out_image + oy * z->OW + ox;
+    table[ROWS] = t0 + t < z->total ? (z->OH - oy < 4 ? z->OH - oy : 4) : 0;
+    table[COLS] = z->OW - ox < 4 ? z->OW - ox : 4;
   }
 }
 
@@ -204,43 +211,44 @@ __attribute__((no_builtin)) static void pad_image(float *dst, const float *x, in
 }
 
 /*
- * Scratch per thread (winogradScratchFloats in src/kernels/wasm/winograd-wasm.ts): the padded image
- * C x Hp x Wp (Hp = 4 * tiles_h + 2, Wp = 4 * tiles_w + 4: the patch rows are read 8 floats wide),
- * V (block x C x 36 floats), Mx (block x M x 36), the tile table (block x TILE_INTS).
- * U from winograd_weights.
+ * Scratch per thread (winogradScratchFloats in src/kernels/wasm/winograd-wasm.ts): the padded
+ * images [n0, n1), each C x Hp x Wp (Hp = 4 * tiles_h + 2, Wp = 4 * tiles_w + 4: patch rows are
+ * read 8 floats wide), V (block x C x 36 floats), Mx (block x M x 36), the tile table (block x
+ * TILE_INTS). U from winograd_weights. The images of a call share tile blocks, so that images of
+ * few tiles still give the GEMM several quads per U it reads.
  */
 void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch, int block) {
   const int C = g->in_c, M = g->out_c, OH = g->out_h, OW = g->out_w;
-  const int th = (OH + 3) / 4, tw = (OW + 3) / 4, T = th * tw, Hp = 4 * th + 2, Wp = 4 * tw + 4;
+  const int th = (OH + 3) / 4, tw = (OW + 3) / 4, Hp = 4 * th + 2, Wp = 4 * tw + 4;
   const long padded_plane = (long)Hp * Wp;
+  const Tiling z = {(n1 - n0) * th * tw, th * tw, tw, Wp, OH, OW, C * Hp * Wp, M * OH * OW};
   const v128_t lo = splat(g->act_lo), hi = splat(g->act_hi);
   const int clamped = g->act_lo > -__builtin_inff() || g->act_hi < __builtin_inff();
   float *padded = scratch;
-  v128_t *V = (v128_t *)(padded + (long)C * padded_plane), *Mx = V + 9L * C * block;
+  v128_t *V = (v128_t *)(padded + (long)(n1 - n0) * z.padded_image), *Mx = V + 9L * C * block;
   int *tiles = (int *)(Mx + 9L * M * block);
-  for (int n = n0; n < n1; n++) {
-    pad_image(padded, in + (long)n * C * g->in_h * g->in_w, C, g, Hp, Wp);
-    float *y = out + (long)n * M * OH * OW;
-    for (int t0 = 0; t0 < T; t0 += block) {
-      const int nb = T - t0 < block ? (T - t0 + 3) & ~3 : block;
-      tile_table(tiles, t0, nb, T, tw, Wp, OH, OW);
-      for (int c = 0; c < C; c++) {
-        const float *plane = padded + c * padded_plane;
-        for (int t = 0; t < nb; t += 4) {
-          const int *at = tiles + t * TILE_INTS;
-          input_tiles(V + ((long)t / 4 * C + c) * 36, plane + at[AT_PATCH], plane + at[TILE_INTS + AT_PATCH],
-                      plane + at[2 * TILE_INTS + AT_PATCH], plane + at[3 * TILE_INTS + AT_PATCH], Wp);
-        }
+  for (int n = n0; n < n1; n++)
+    pad_image(padded + (long)(n - n0) * z.padded_image, in + (long)n * C * g->in_h * g->in_w, C, g, Hp, Wp);
+  float *y = out + (long)n0 * z.out_image;
+  for (int t0 = 0; t0 < z.total; t0 += block) {
+    const int nb = z.total - t0 < block ? (z.total - t0 + 3) & ~3 : block;
+    tile_table(tiles, &z, t0, nb);
+    for (int c = 0; c < C; c++) {
+      const float *plane = padded + c * padded_plane;
+      for (int t = 0; t < nb; t += 4) {
+        const int *at = tiles + t * TILE_INTS;
+        input_tiles(V + ((long)t / 4 * C + c) * 36, plane + at[AT_PATCH], plane + at[TILE_INTS + AT_PATCH],
+                    plane + at[2 * TILE_INTS + AT_PATCH], plane + at[3 * TILE_INTS + AT_PATCH], Wp);
       }
-      winograd_gemm(Mx, U, V, M, C, nb);
-      for (int k = 0; k < M; k++) {
-        const v128_t b = splat(bias ? bias[k] : 0.0f);
-        float *yk = y + (long)k * OH * OW;
-        for (int t = 0; t < nb; t += 4) {
-          v128_t *Mk = Mx + ((long)t / 4 * M + k) * 36;
-          if (clamped) output_tiles(yk, OW, Mk, tiles + t * TILE_INTS, b, lo, hi, 1);
-          else output_tiles(yk, OW, Mk, tiles + t * TILE_INTS, b, lo, hi, 0);
-        }
+    }
+    winograd_gemm(Mx, U, V, M, C, nb);
+    for (int k = 0; k < M; k++) {
+      const v128_t b = splat(bias ? bias[k] : 0.0f);
+      float *yk = y + (long)k * OH * OW;
+      for (int t = 0; t < nb; t += 4) {
+        v128_t *Mk = Mx + ((long)t / 4 * M + k) * 36;
+        if (clamped) output_tiles(yk, OW, Mk, tiles + t * TILE_INTS, b, lo, hi, 1);
+        else output_tiles(yk, OW, Mk, tiles + t * TILE_INTS, b, lo, hi, 0);
       }
     }
   }

@@ -25,9 +25,21 @@ const BLOCK_FLOATS = 131072;
 /** TILE_INTS of wasm/src/winograd.c: ints per tile of a block's tile table. */
 const TILE_INTS = 4;
 
+/**
+ * Tiles below which images share a call of winograd_forward (and its tile blocks): at 8x8 outputs
+ * an image has 4 tiles, and a GEMM over 4 tiles reads every transformed weight for one use.
+ */
+const TILES_PER_CALL = 16;
+
+/** Images per call of winograd_forward (claimed together by one thread). */
+export function winogradImagesPerCall(s: Conv2dShape): number {
+  const tiles = Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4);
+  return Math.max(1, Math.min(s.batch, Math.ceil(TILES_PER_CALL / tiles)));
+}
+
 /** Tiles (a multiple of 8, at least 8) per block, so that V and Mx of one block stay in cache. */
 export function winogradBlock(s: Conv2dShape): number {
-  const tiles = Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4);
+  const tiles = Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4) * winogradImagesPerCall(s);
   const cap = Math.max(8, Math.floor(BLOCK_FLOATS / (36 * (s.inChannels + s.outChannels)) / 8) * 8);
   const forced = Number(process.env['WG_BLOCK'] ?? 0);
   if (forced) return forced;
@@ -35,10 +47,10 @@ export function winogradBlock(s: Conv2dShape): number {
   return Math.ceil(tiles / blocks / 8) * 8;
 }
 
-/** Floats of scratch per thread of winograd_forward: padded image, V and Mx of one block. */
+/** Floats of scratch per thread of winograd_forward: padded images, V and Mx of one block, the tile table. */
 function winogradScratchFloats(s: Conv2dShape, block: number): number {
   const paddedPlane = (4 * Math.ceil(s.outHeight / 4) + 2) * (4 * Math.ceil(s.outWidth / 4) + 4);
-  return s.inChannels * paddedPlane + 36 * (s.inChannels + s.outChannels) * block + TILE_INTS * block;
+  return winogradImagesPerCall(s) * s.inChannels * paddedPlane + 36 * (s.inChannels + s.outChannels) * block + TILE_INTS * block;
 }
 
 /** Whether the forward of this conv takes the Winograd kernel. */
@@ -69,9 +81,9 @@ export function runWinogradForward(
   arena.write(pW, weight);
   if (bias) arena.write(pB, bias);
   call.kernels.exports['winograd_weights']!(pU, pW, s.outChannels, s.inChannels, 0, s.outChannels);
-  // Images claimed one at a time by whichever thread is free (arguments 5, 6: the image range).
+  // Image runs claimed by whichever thread is free (arguments 5, 6: the image range).
   const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block]);
-  runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, 1);
+  runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, winogradImagesPerCall(s));
   arena.read(out, pOut);
   return true;
 }
