@@ -6,7 +6,7 @@
  */
 import type { Graph } from '../src/ir/graph.js';
 import { makeTensor, type Tensor } from '../src/ir/tensor.js';
-import { backward, forwardWithTape } from '../src/train/backprop.js';
+import { backward, forwardWithTape, recycleTape } from '../src/train/backprop.js';
 import { rng } from '../src/util/random.js';
 
 export function trainingStep(graph: Graph, inputName: string, input: Tensor): () => void {
@@ -19,5 +19,7 @@ export function trainingStep(graph: Graph, inputName: string, input: Tensor): ()
   return () => {
     const tape = forwardWithTape(graph, { [inputName]: input });
     backward(tape, seeds, wrt);
+    // As a training loop does once the step's values are used: the next forward reuses the buffers.
+    recycleTape(tape);
   };
 }

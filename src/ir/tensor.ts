@@ -7,6 +7,7 @@
  */
 import { InternalError } from '../errors.js';
 import { roundToBfloat16 } from './bfloat16.js';
+import { takeFloat32 } from './buffer-pool.js';
 
 export type DType =
   | 'float32'
@@ -77,7 +78,8 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 export function allocData(dtype: DType, length: number): TensorData {
-  return dtype === 'float32' || dtype === 'float16' || dtype === 'bfloat16' ? new Float32Array(length) : new Float64Array(length);
+  if (dtype === 'float32' || dtype === 'float16' || dtype === 'bfloat16') return takeFloat32(length) ?? new Float32Array(length);
+  return new Float64Array(length);
 }
 
 /** Builds a tensor; `data` may be any numbers and is copied into the dtype's storage. */

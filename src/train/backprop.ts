@@ -17,6 +17,7 @@
 import { InternalError, ModelError, describeNode } from '../errors.js';
 import { applyActivation } from '../engine/fused-activation.js';
 import type { Graph, Node } from '../ir/graph.js';
+import { giveFloat32 } from '../ir/buffer-pool.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrSchema, type AttrsOf } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
@@ -96,6 +97,29 @@ export function forwardWithTape(graph: Graph, feeds: Record<string, Tensor>, opt
   return tape;
 }
 
+/**
+ * Hands the tape's own buffers back for reuse by the next forward (ir/buffer-pool.ts): node
+ * outputs, pre-activation values, transform outputs. The caller promises to read none of the tape's
+ * values again (copy out what it keeps first). Buffers of graph inputs, initializers and the
+ * parameters given to forwardWithTape are never handed back, nor is any buffer one of them shares
+ * (Identity, Reshape and transforms that return their input alias it).
+ */
+export function recycleTape(tape: Tape): void {
+  const { graph } = tape;
+  const protectedData = new Set<unknown>();
+  const external = [...graph.inputs.map((v) => v.name), ...graph.initializers.keys()];
+  for (const name of external) {
+    protectedData.add(tape.raw.get(name)?.data ?? tape.values.get(name)?.data);
+    if (!tape.transforms.has(name)) protectedData.add(tape.values.get(name)?.data);
+  }
+  for (const t of graph.initializers.values()) protectedData.add(t.data);
+  const candidates = new Set([...tape.values.values(), ...tape.raw.values(), ...tape.preActivation.values()].map((t) => t.data));
+  for (const data of candidates) if (data instanceof Float32Array && !protectedData.has(data)) giveFloat32(data);
+  tape.values.clear();
+  tape.raw.clear();
+  tape.preActivation.clear();
+}
+
 function readValue(tape: Tape, node: Node, name: string): Tensor {
   const t = tape.values.get(name);
   if (!t) throw new ModelError(`${describeNode(node)} reads "${name}" before it is computed`);
@@ -168,6 +192,7 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     }
   }
   for (const name of [...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]) throughTransform(name);
+  buffers.recycleFree();
 
   const result = new Map<string, Tensor>();
   for (const name of wanted) {

@@ -10,6 +10,7 @@
  * patterns without a branch).
  */
 import type { FusedActivation } from '../ir/graph.js';
+import { giveFloat32 } from '../ir/buffer-pool.js';
 import { allocData, makeTensor, type Tensor, type TensorData } from '../ir/tensor.js';
 import { addInto, clipMask, reluMask } from '../kernels/add-fused.js';
 
@@ -49,6 +50,12 @@ export class GradBuffers {
   /** Reuses `t`'s buffer if it is this pass's and no gradient entry took it (a consumed temporary). */
   dropIfUnheld(t: Tensor): void {
     if (this.refs.get(t.data) === 0) this.release(t);
+  }
+
+  /** Hands the buffers no gradient entry refers to any more to ir/buffer-pool.ts (the pass is over). */
+  recycleFree(): void {
+    for (const list of this.free.values()) for (const data of list) if (data instanceof Float32Array) giveFloat32(data);
+    this.free.clear();
   }
 
   /** Whether `t`'s buffer is this pass's and only one gradient entry refers to it (it may be overwritten). */
