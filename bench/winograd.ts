@@ -29,6 +29,10 @@ const LAYERS: [string, Conv2dShape][] = [
   ['64->64 8x8', layer(64, 8, 64)],
   ['3->16 32x32 (stem)', layer(3, 32, 16)],
   ['16->3 32x32 (stem adjoint)', layer(16, 32, 3)],
+  ['8->8 32x32', layer(8, 32, 8)],
+  ['4->16 32x32', layer(4, 32, 16)],
+  ['16->4 32x32', layer(16, 32, 4)],
+  ['8->16 16x16', layer(8, 16, 16)],
 ];
 
 function randomArray(n: number, seed: number): Float32Array {

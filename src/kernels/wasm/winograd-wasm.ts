@@ -15,10 +15,12 @@ import { winogradApplies } from '../winograd.js';
 import { beginConvCall, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
 
 /**
- * Channels below which the direct kernel is as fast (measured with bench/profile-nodes.ts and
- * bench/conv-kernels.ts): the transforms cost per channel what the GEMM saves per channel pair.
+ * Channels (in and out) below which the direct kernel is as fast: the transforms cost per channel
+ * what the GEMM saves per channel pair. bench/winograd.ts, batch 32, 1 thread, CPU time: 4->16 and
+ * 16->4 at 32x32 1.26x and 1.28x faster by Winograd, 3->16 (resnet8's stem) 1.10x and its
+ * adjoint 16->3 1.05x, within the noise, so those stay direct.
  */
-const MIN_CHANNELS = 8;
+const MIN_CHANNELS = 4;
 /** Floats of V plus Mx per tile block: 512 KiB, well inside a 2 MiB L2. */
 const BLOCK_FLOATS = 131072;
 
@@ -41,8 +43,6 @@ export function winogradImagesPerCall(s: Conv2dShape): number {
 export function winogradBlock(s: Conv2dShape): number {
   const tiles = Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4) * winogradImagesPerCall(s);
   const cap = Math.max(8, Math.floor(BLOCK_FLOATS / (36 * (s.inChannels + s.outChannels)) / 8) * 8);
-  const forced = Number(process.env['WG_BLOCK'] ?? 0);
-  if (forced) return forced;
   const blocks = Math.ceil(tiles / cap);
   return Math.ceil(tiles / blocks / 8) * 8;
 }
