@@ -106,15 +106,16 @@ export function forwardWithTape(graph: Graph, feeds: Record<string, Tensor>, opt
  */
 export function recycleTape(tape: Tape): void {
   const { graph } = tape;
-  const protectedData = new Set<unknown>();
+  // By ArrayBuffer, so a second view over a protected buffer is protected too.
+  const protectedBuffers = new Set<unknown>();
   const external = [...graph.inputs.map((v) => v.name), ...graph.initializers.keys()];
   for (const name of external) {
-    protectedData.add(tape.raw.get(name)?.data ?? tape.values.get(name)?.data);
-    if (!tape.transforms.has(name)) protectedData.add(tape.values.get(name)?.data);
+    protectedBuffers.add((tape.raw.get(name) ?? tape.values.get(name))?.data.buffer);
+    if (!tape.transforms.has(name)) protectedBuffers.add(tape.values.get(name)?.data.buffer);
   }
-  for (const t of graph.initializers.values()) protectedData.add(t.data);
+  for (const t of graph.initializers.values()) protectedBuffers.add(t.data.buffer);
   const candidates = new Set([...tape.values.values(), ...tape.raw.values(), ...tape.preActivation.values()].map((t) => t.data));
-  for (const data of candidates) if (data instanceof Float32Array && !protectedData.has(data)) giveFloat32(data);
+  for (const data of candidates) if (data instanceof Float32Array && !protectedBuffers.has(data.buffer)) giveFloat32(data);
   tape.values.clear();
   tape.raw.clear();
   tape.preActivation.clear();
