@@ -71,7 +71,7 @@ void winograd_gemm(v128_t *Mx, const float *U, const v128_t *V, int M, int C, in
   const int quads = nb / 4;
   const long vquad = 36L * C, oquad = 36L * M;
   for (int xi = 0; xi < 36; xi++) {
-    const float *u = U + (long)xi * M * C;
+    const float *u = U + xi * u_plane(M, C);
     const int pairs = quads & ~1, M4 = M & ~3;
     /* Quads in pairs: 4 x 8 tiles, then the rows past a multiple of 4. */
     for (int k = 0; k < M4; k += 4)

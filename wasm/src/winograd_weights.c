@@ -1,9 +1,10 @@
 /*
  * The weight transform of Winograd F(4x4, 3x3) (winograd.c): U[xi][k][c] = (G g_kc G^T)[xi] for
  * the 3x3 kernels g_kc of a (M, C, 3, 3) weight, laid out as the GEMM of winograd_gemm.c reads it
- * (36 matrices M x C). Run once per conv call, before the images.
+ * (36 matrices M x C, u_plane floats apart). Run once per conv call, before the images.
  */
 #include "kernels.h"
+#include "winograd.h"
 
 static inline v128_t splat(float f) { return wasm_f32x4_splat(f); }
 
@@ -25,7 +26,7 @@ static inline __attribute__((always_inline)) void weight_1d(v128_t a, v128_t b, 
  * zero and not stored). w is (M, C, 3, 3).
  */
 void EXPORT(winograd_weights)(float *U, const float *w, int M, int C, int k0, int k1) {
-  const long plane = (long)M * C;
+  const long plane = u_plane(M, C);
   for (int k = k0; k < k1; k++) {
     for (int c0 = 0; c0 < C; c0 += 4) {
       const int lanes = C - c0 < 4 ? C - c0 : 4;

@@ -70,7 +70,8 @@ export function runWinogradForward(
   const block = winogradBlock(s);
   const pIn = arena.reserve(input.length);
   const pW = arena.reserve(weight.length);
-  const pU = arena.reserve(36 * s.outChannels * s.inChannels);
+  // 36 matrices M x C, each 16 floats longer (u_plane in wasm/src/winograd.h).
+  const pU = arena.reserve(36 * (s.outChannels * s.inChannels + 16));
   const pB = bias ? arena.reserve(bias.length) : 0;
   const pOut = arena.reserve(out.length);
   const scratchFloats = winogradScratchFloats(s, block);
