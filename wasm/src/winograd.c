@@ -57,21 +57,36 @@ static inline __attribute__((always_inline)) void output_1d(const v128_t *m, int
   o[3 * os] = wasm_f32x4_add(madd(splat(8.0f), w, q), m[5 * s]);
 }
 
-/* V[0..36) (vectors: four tiles) = B^T d B of the patches at p0..p3 (rows `pitch` floats apart). */
-static void input_tiles(v128_t *V, const float *p0, const float *p1, const float *p2, const float *p3, int pitch) {
-  v128_t d[36];
+/*
+ * V[0..36) (vectors: four tiles) = B^T d B of the patches at p0..p3 (rows `pitch` floats apart),
+ * in two passes through V as output_tiles does: each patch row gathered (a transpose) and
+ * transformed along the row, then the columns. When the four tiles are neighbours in one tile row
+ * (`adjacent`, a constant at each call), a row of all four is five loads: columns 4 and 5 of each
+ * tile are columns 0 and 1 of the next.
+ */
+static inline __attribute__((always_inline)) void input_tiles(v128_t *V, const float *p0, const float *p1, const float *p2, const float *p3, int pitch, int adjacent) {
   for (int r = 0; r < 6; r++, p0 += pitch, p1 += pitch, p2 += pitch, p3 += pitch) {
-    v128_t a0 = wasm_v128_load(p0), a1 = wasm_v128_load(p1), a2 = wasm_v128_load(p2), a3 = wasm_v128_load(p3);
-    const v128_t b0 = wasm_v128_load(p0 + 4), b1 = wasm_v128_load(p1 + 4), b2 = wasm_v128_load(p2 + 4), b3 = wasm_v128_load(p3 + 4);
-    TRANSPOSE4(a0, a1, a2, a3);
-    const v128_t u0 = wasm_i32x4_shuffle(b0, b1, 0, 4, 1, 5), u1 = wasm_i32x4_shuffle(b2, b3, 0, 4, 1, 5);
-    d[r * 6] = a0; d[r * 6 + 1] = a1; d[r * 6 + 2] = a2; d[r * 6 + 3] = a3;
-    d[r * 6 + 4] = wasm_i32x4_shuffle(u0, u1, 0, 1, 4, 5);
-    d[r * 6 + 5] = wasm_i32x4_shuffle(u0, u1, 2, 3, 6, 7);
+    v128_t d[6];
+    if (adjacent) {
+      v128_t a0 = wasm_v128_load(p0), a1 = wasm_v128_load(p0 + 4), a2 = wasm_v128_load(p0 + 8), a3 = wasm_v128_load(p0 + 12);
+      const v128_t a4 = wasm_v128_load(p0 + 16);
+      TRANSPOSE4(a0, a1, a2, a3);
+      d[0] = a0; d[1] = a1; d[2] = a2; d[3] = a3;
+      d[4] = wasm_i32x4_shuffle(a0, a4, 1, 2, 3, 4);
+      d[5] = wasm_i32x4_shuffle(a1, a4, 1, 2, 3, 5);
+    } else {
+      v128_t a0 = wasm_v128_load(p0), a1 = wasm_v128_load(p1), a2 = wasm_v128_load(p2), a3 = wasm_v128_load(p3);
+      const v128_t b0 = wasm_v128_load(p0 + 4), b1 = wasm_v128_load(p1 + 4), b2 = wasm_v128_load(p2 + 4), b3 = wasm_v128_load(p3 + 4);
+      TRANSPOSE4(a0, a1, a2, a3);
+      const v128_t u0 = wasm_i32x4_shuffle(b0, b1, 0, 4, 1, 5), u1 = wasm_i32x4_shuffle(b2, b3, 0, 4, 1, 5);
+      d[0] = a0; d[1] = a1; d[2] = a2; d[3] = a3;
+      d[4] = wasm_i32x4_shuffle(u0, u1, 0, 1, 4, 5);
+      d[5] = wasm_i32x4_shuffle(u0, u1, 2, 3, 6, 7);
+    }
+    input_1d(d, 1);
+    for (int j = 0; j < 6; j++) V[r * 6 + j] = d[j];
   }
-  for (int j = 0; j < 6; j++) input_1d(d + j, 6);
-  for (int i = 0; i < 6; i++) input_1d(d + i * 6, 1);
-  for (int xi = 0; xi < 36; xi++) V[xi] = d[xi];
+  for (int j = 0; j < 6; j++) input_1d(V + j, 6);
 }
 
 /* Stores the first `cols` floats of v at dst. */
@@ -184,8 +199,11 @@ void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const
       const float *plane = padded + c * padded_plane;
       for (int t = 0; t < nb; t += 4) {
         const int *at = tiles + t * TILE_INTS;
-        input_tiles(V + ((long)t / 4 * C + c) * 36, plane + at[AT_PATCH], plane + at[TILE_INTS + AT_PATCH],
-                    plane + at[2 * TILE_INTS + AT_PATCH], plane + at[3 * TILE_INTS + AT_PATCH], Wp);
+        const float *p0 = plane + at[AT_PATCH], *p1 = plane + at[TILE_INTS + AT_PATCH];
+        const float *p2 = plane + at[2 * TILE_INTS + AT_PATCH], *p3 = plane + at[3 * TILE_INTS + AT_PATCH];
+        v128_t *v = V + ((long)t / 4 * C + c) * 36;
+        if (p1 == p0 + 4 && p2 == p0 + 8 && p3 == p0 + 12) input_tiles(v, p0, p1, p2, p3, Wp, 1);
+        else input_tiles(v, p0, p1, p2, p3, Wp, 0);
       }
     }
     winograd_gemm(Mx, U, V, M, C, nb);
