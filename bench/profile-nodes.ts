@@ -8,7 +8,7 @@
 import { runNode } from '../src/engine/run-graph.js';
 import type { Node } from '../src/ir/graph.js';
 import { makeTensor, type Tensor } from '../src/ir/tensor.js';
-import { backward, forwardWithTape } from '../src/train/backprop.js';
+import { backward, forwardWithTape, recycleTape } from '../src/train/backprop.js';
 import { opOf } from '../src/ops/registry.js';
 import { rng } from '../src/util/random.js';
 import { mobilenetV1, sharedModel } from './models.js';
@@ -82,6 +82,7 @@ for (let i = 0; i < runs + 2; i++) {
   const t1 = performance.now();
   fwdTapeCpu.push(cpuSince(c0));
   backward(tape, seeds, wrt);
+  recycleTape(tape); // as bench/training-step.ts: the next step reuses the buffers
   stepMs.push(performance.now() - t0);
   stepCpu.push(cpuSince(c0));
   fwdTapeMs.push(t1 - t0);
