@@ -88,14 +88,23 @@ export function threadCount(): number {
   return count;
 }
 
-function exportNames(kernels: WasmKernels): string[] {
-  return Object.keys(kernels.exports).filter((name) => typeof kernels.exports[name] === 'function').sort();
+/** The module's function exports, sorted (the workers' index), and each name's index; once per module. */
+const exportIndex = new WeakMap<WasmKernels, { names: string[]; index: Map<string, number> }>();
+
+function exportNames(kernels: WasmKernels): { names: string[]; index: Map<string, number> } {
+  let entry = exportIndex.get(kernels);
+  if (!entry) {
+    const names = Object.keys(kernels.exports).filter((name) => typeof kernels.exports[name] === 'function').sort();
+    entry = { names, index: new Map(names.map((name, i) => [name, i])) };
+    exportIndex.set(kernels, entry);
+  }
+  return entry;
 }
 
 function startWorkers(kernels: WasmKernels, count: number): void {
   if (poolFor !== kernels) pool = [];
   poolFor = kernels;
-  const names = exportNames(kernels);
+  const { names } = exportNames(kernels);
   while (pool.length < count) {
     const control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
     const worker = new Worker(WORKER_SOURCE, {
@@ -159,7 +168,7 @@ function exportedKernel(kernels: WasmKernels, name: string): (...args: number[])
 function startShares(kernels: WasmKernels, name: string, shares: number[][], job: { slot: number; items: number; grain: number }): PooledWorker[] {
   if (shares.length === 0) return [];
   startWorkers(kernels, shares.length);
-  const fn = exportNames(kernels).indexOf(name);
+  const fn = exportNames(kernels).index.get(name)!;
   return shares.map((args, i) => {
     const w = pool[i]!;
     if (args.length > MAX_ARGS) throw new InternalError(`WebAssembly kernel "${name}" takes at most ${MAX_ARGS} arguments`);
