@@ -39,31 +39,31 @@ void EXPORT(conv_backward_input)(float *dx, const float *dy, const float *w, con
 #define MAC(c, x, b) c = madd(x, b, c)
 
 /*
- * dwt[0..rows, 0..cols) (+)= sum over pixels of tap values x dy: rows (1 or 4) taps read in place
- * from the phase image at off[0..rows), times 8 output channels of dy^T packed (P x 8).
+ * dwt[0..rows, 0..cols) (+)= sum over pixels of tap values x dy: rows (1-4) taps read in place
+ * from the phase image at off[0..rows), times 8 output channels of dy^T packed (P x 8). A tile of
+ * fewer than 4 taps computes the missing rows from tap 0 and does not store them: one pass over
+ * the packed dy instead of one per tap.
  */
 static void wgrad_tile(float *dwt, int ldc, const float *phases, const int *off, int rows, const float *bp, const ConvGeom *g,
                        int Wq, int cols, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const float *a0 = phases + off[0], *a1 = phases + off[rows > 1 ? 1 : 0];
-  const float *a2 = phases + off[rows > 1 ? 2 : 0], *a3 = phases + off[rows > 1 ? 3 : 0];
+  const float *a2 = phases + off[rows > 2 ? 2 : 0], *a3 = phases + off[rows > 3 ? 3 : 0];
   for (int oh = 0; oh < g->out_h; oh++) {
     const long row = (long)oh * g->stride_h * Wq;
     for (int ow = 0; ow < g->out_w; ow++, bp += PANEL) {
       const long at = row + ow;
       v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4), x;
       x = wasm_v128_load32_splat(a0 + at); MAC(c00, x, b0); MAC(c01, x, b1);
-      if (rows == 1) continue;
       x = wasm_v128_load32_splat(a1 + at); MAC(c10, x, b0); MAC(c11, x, b1);
       x = wasm_v128_load32_splat(a2 + at); MAC(c20, x, b0); MAC(c21, x, b1);
       x = wasm_v128_load32_splat(a3 + at); MAC(c30, x, b0); MAC(c31, x, b1);
     }
   }
   store_tile_row(dwt, c00, c01, cols, accumulate);
-  if (rows == 1) return;
-  store_tile_row(dwt + ldc, c10, c11, cols, accumulate);
-  store_tile_row(dwt + 2 * ldc, c20, c21, cols, accumulate);
-  store_tile_row(dwt + 3 * ldc, c30, c31, cols, accumulate);
+  if (rows > 1) store_tile_row(dwt + ldc, c10, c11, cols, accumulate);
+  if (rows > 2) store_tile_row(dwt + 2 * ldc, c20, c21, cols, accumulate);
+  if (rows > 3) store_tile_row(dwt + 3 * ldc, c30, c31, cols, accumulate);
 }
 
 /*
@@ -94,9 +94,8 @@ void EXPORT(conv_backward_weight)(float *dw_parts, float *db_parts, const float 
         for (int m0 = 0; m0 < Mg; m0 += PANEL) {
           const float *bp = packed + (long)(m0 / PANEL) * P * PANEL;
           const int cols = Mg - m0 < PANEL ? Mg - m0 : PANEL;
-          int r = 0;
-          for (; r + 4 <= K; r += 4) wgrad_tile(dg + (long)r * Mg + m0, Mg, phases, off + r, 4, bp, g, f.Wq, cols, n > first);
-          for (; r < K; r++) wgrad_tile(dg + (long)r * Mg + m0, Mg, phases, off + r, 1, bp, g, f.Wq, cols, n > first);
+          for (int r = 0; r < K; r += 4)
+            wgrad_tile(dg + (long)r * Mg + m0, Mg, phases, off + r, K - r < 4 ? K - r : 4, bp, g, f.Wq, cols, n > first);
         }
       }
       if (db_parts) {
