@@ -2,9 +2,12 @@
  * Conv against onnxruntime: single-node models over a table of geometries covering every attribute
  * (odd sizes, stride 2, dilation 2, asymmetric pads, groups 2, depthwise with multiplier 1 and 2,
  * each auto_pad, 1-D and 2-D, with and without bias, explicit kernel_shape). Inferred shapes must
- * equal onnxruntime's. Tolerance rtol 1e-4 / atol 1e-5: float32 accumulation order differs.
+ * equal onnxruntime's. Tolerance rtol 1e-4 / atol 1e-5: float32 accumulation order differs. These
+ * run the direct kernels (EDGEC_WINOGRAD=off); the ResNet block is checked once more on the Winograd
+ * kernel its shape takes by default, whose error (~2e-6 x sum |w x|, see
+ * test/kernels/winograd.test.ts) passes atol 1e-5 for outputs near zero at 144 terms: atol 1e-4.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
 import { randomTensor } from '../helpers/random.js';
 import { expectMatch, runBoth, runOurs, type TestAttr } from './single-node.js';
@@ -46,6 +49,12 @@ const cases: ConvCase[] = [
 ];
 
 describe('Conv matches onnxruntime (rtol 1e-4, atol 1e-5)', () => {
+  const saved = process.env['EDGEC_WINOGRAD'];
+  beforeAll(() => { process.env['EDGEC_WINOGRAD'] = 'off'; });
+  afterAll(() => {
+    if (saved === undefined) delete process.env['EDGEC_WINOGRAD'];
+    else process.env['EDGEC_WINOGRAD'] = saved;
+  });
   cases.forEach((c, i) => {
     it(c.name, async () => {
       const inputs = [
@@ -55,6 +64,17 @@ describe('Conv matches onnxruntime (rtol 1e-4, atol 1e-5)', () => {
       ];
       expectMatch(await runBoth({ op: 'Conv', inputs, attrs: c.attrs ?? {} }), 1e-4, 1e-5);
     });
+  });
+});
+
+describe('Conv on the Winograd kernel matches onnxruntime (rtol 1e-4, atol 1e-4)', () => {
+  it('ResNet block 32x32x16 3x3, batch 2', async () => {
+    const inputs = [
+      { tensor: randomTensor([2, 16, 32, 32], 150) },
+      { tensor: randomTensor([16, 16, 3, 3], 250), constant: true },
+      { tensor: randomTensor([16], 350), constant: true },
+    ];
+    expectMatch(await runBoth({ op: 'Conv', inputs, attrs: { pads: [1, 1, 1, 1] } }), 1e-4, 1e-4);
   });
 });
 
