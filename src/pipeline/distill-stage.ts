@@ -15,7 +15,8 @@ import type { Graph } from '../ir/graph.js';
 import type { QModel } from '../quant/qmodel.js';
 import type { QuantizeOptions } from '../quant/quantize-model.js';
 import { exportStudent } from '../distill/qat/export.js';
-import { distillStudent, DEFAULT_LEARNING_RATE } from '../distill/qat/train-student.js';
+import { spatialAugmentation } from '../distill/qat/augment.js';
+import { distillStudent, DEFAULT_LEARNING_RATE, type DistillOptions } from '../distill/qat/train-student.js';
 import type { BitPolicy } from './bit-policy.js';
 import type { ResolvedCompressOptions } from './options.js';
 import { reportProgress } from './progress.js';
@@ -24,6 +25,20 @@ import type { Samples } from './samples.js';
 /** Default distillation steps by the lowest weight width in the bit policy. */
 export const DEFAULT_STEPS: Record<8 | 4 | 2, number> = { 8: 0, 4: 100, 2: 400 };
 export const DISTILL_BATCH = 32;
+/**
+ * At 2 bits (measured on resnet8 and dscnn, compiled C on their real test sets): the global output
+ * KL learned on synthetic data does not transfer to real inputs, local losses do (BRECQ's finding),
+ * so feature matching weighs LOW_BIT_FEATURE_WEIGHT; weight steps start MSE-optimal (step-init.ts);
+ * synthetic batches are augmented towards smooth inputs (augment.ts).
+ */
+export const LOW_BIT_FEATURE_WEIGHT = 32;
+
+/** The training settings that depend on the lowest weight width and on the data (synthetic or the user's). */
+export function lowBitSettings(lowest: number, synthetic: boolean, inputShape: readonly number[], inputRange: readonly [number, number]): Pick<DistillOptions, 'featureWeight' | 'mseStepInitBelow' | 'augment'> {
+  if (lowest > 2) return {};
+  const augment = synthetic ? spatialAugmentation(inputShape, inputRange) : undefined;
+  return { featureWeight: LOW_BIT_FEATURE_WEIGHT, mseStepInitBelow: 3, ...(augment ? { augment } : {}) };
+}
 
 export type Overrides = Required<Pick<QuantizeOptions, 'weightScales' | 'activationRanges'>>;
 
@@ -77,11 +92,14 @@ export function runDistillation(d: DistillStageInputs): { model: QModel; graph: 
     return { model: d.ptq, graph: d.start, report: { ran: false, reason, steps: 0, ...base, objective: '', feature_layers: 0, loss_start: null, loss_end: null } };
   }
   const started = Date.now();
+  const lowest = Math.min(8, ...d.policy.perLayer.values());
+  const settings = lowBitSettings(lowest, d.options.calib === undefined, d.start.inputs[0]!.shape, d.options.inputRange);
   const outcome = distillStudent(d.start, d.samples, d.policy, d.ptq, {
     steps,
     batch: DISTILL_BATCH,
     seed: d.options.seed,
     teacher: d.teacher,
+    ...settings,
     onProgress: (p) => {
       const eta = ((Date.now() - started) / 1000 / p.step) * (p.steps - p.step);
       reportProgress(d.options, { stage: 'distilling', step: p.step, total: p.steps, metrics: { loss: p.loss, 'ETA s': Math.round(eta) } });
@@ -99,6 +117,7 @@ export function runDistillation(d: DistillStageInputs): { model: QModel; graph: 
       reason: null,
       steps,
       ...base,
+      data: settings.augment ? `${d.data}, augmented (smooth random fields, shifts, blur)` : d.data,
       batch: outcome.batch,
       objective: `${o.classifier ? `KL divergence (T = ${o.temperature})` : 'normalised output MSE'}${o.features > 0 ? ` + ${o.featureWeight} x feature matching` : ''}`,
       feature_layers: o.features,

@@ -20,7 +20,9 @@ import type { BitPolicy } from '../../pipeline/bit-policy.js';
 import type { QModel } from '../../quant/qmodel.js';
 import type { ValueTransform } from '../../train/backprop.js';
 import { activationFakeQuant } from '../../train/fake-quant.js';
-import { lsqActivation, lsqWeights, type LsqQuantizer } from '../../train/lsq.js';
+import { LsqQuantizer, lsqActivation, lsqWeights } from '../../train/lsq.js';
+import { QMAX } from '../../quant/weights.js';
+import { mseOptimalSteps } from './step-init.js';
 import { selectParameters, type Parameter } from '../../train/parameters.js';
 
 /** A weighted layer's fake-quantized weight. */
@@ -84,14 +86,23 @@ function accumulating(q: LsqQuantizer): ValueTransform {
   };
 }
 
-export function buildStudent(graph: Graph, policy: BitPolicy, ptq: QModel): Student {
+/** How weight step sizes start: the pipeline's max|w| / qmax, or MSE-optimal (step-init.ts) below `mseBelowBits`. */
+export interface StudentOptions {
+  mseBelowBits?: number;
+}
+
+export function buildStudent(graph: Graph, policy: BitPolicy, ptq: QModel, options: StudentOptions = {}): Student {
   const transforms = new Map<string, ValueTransform>();
   const weightQuantizers: StudentWeight[] = [];
   for (const node of graph.nodes) {
     const bits = policy.perLayer.get(node.name);
     const w = bits === undefined ? undefined : weightOf(graph, node);
     if (!w || bits === undefined || transforms.has(w.name)) continue;
-    const quantizer = lsqWeights(w.name, graph.initializers.get(w.name)!, w.axis, bits);
+    const tensor = graph.initializers.get(w.name)!;
+    const quantizer =
+      bits < (options.mseBelowBits ?? 0)
+        ? new LsqQuantizer({ name: w.name, steps: mseOptimalSteps(tensor, w.axis, bits), channelAxis: w.axis, lo: -QMAX[bits], hi: QMAX[bits], count: tensor.data.length / tensor.shape[w.axis]! })
+        : lsqWeights(w.name, tensor, w.axis, bits);
     transforms.set(w.name, quantizer);
     weightQuantizers.push({ node: node.name, weight: w.name, alpha: w.alpha, quantizer });
   }

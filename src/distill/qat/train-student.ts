@@ -42,8 +42,14 @@ export interface DistillOptions {
    * inputs inside the same input domain (convex combinations). Default true.
    */
   mixup?: boolean;
+  /** Weight widths below this start at MSE-optimal step sizes (step-init.ts), the others at max|w| / qmax. */
+  mseStepInitBelow?: number;
+  /** Rewrites each training batch in place (shape [batch, ...input]) before teacher and student see it. */
+  augment?: (batch: Float32Array, shape: readonly number[], random: () => number) => void;
   /** Called after every step. */
   onProgress?: (p: DistillProgress) => void;
+  /** Called after every step with the student as trained so far (measuring scripts). */
+  onStep?: (step: number, student: Student) => void;
   signal?: AbortSignal;
 }
 
@@ -75,7 +81,7 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
   const batch = Math.min(o.batch, samples.length);
   const teacher = o.teacher ?? start;
   const teacherB = withBatch(teacher, batch);
-  const student = buildStudent(withBatch(start, batch), policy, ptq);
+  const student = buildStudent(withBatch(start, batch), policy, ptq, o.mseStepInitBelow !== undefined ? { mseBelowBits: o.mseStepInitBelow } : {});
   const objective: ObjectiveOptions = {
     classifier: isClassifier(teacher),
     temperature: o.temperature ?? DEFAULT_TEMPERATURE,
@@ -92,10 +98,12 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
   const wanted = new Set([teacher.outputs[0]!.name, ...objective.features]);
   const next = batches(samples.length, batch, o.seed);
   const mixing = o.mixup ?? true ? rng((o.seed ^ 0x5bd1e995) >>> 0) : undefined;
+  const augmentRandom = rng((o.seed ^ 0x2545f491) >>> 0);
   const losses: number[] = [];
   for (let step = 0; step < o.steps; step++) {
     if (o.signal?.aborted) throw new UsageError('distillation interrupted');
     const x = stackBatch(next(), samples, [batch, ...input.shape.slice(1)], mixing);
+    if (o.augment) o.augment(x.data as Float32Array, x.shape, augmentRandom);
     const feeds = { [input.name]: x };
     const all = runGraph(teacherB, feeds, { keepAll: true });
     const target = new Map<string, Tensor>([...wanted].map((v) => [v, all.get(v)!]));
@@ -123,6 +131,7 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
     student.steps.forEach((p, k) => p.value.data.set(logSteps[k]!.value.data.map(Math.exp)));
     losses.push(outputLoss);
     o.onProgress?.({ step: step + 1, steps: o.steps, loss: mean(losses.slice(-10)) });
+    o.onStep?.(step + 1, student);
   }
   const window = Math.max(1, Math.min(10, Math.floor(losses.length / 4)));
   return {

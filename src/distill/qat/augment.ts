@@ -1,0 +1,107 @@
+/**
+ * Input augmentation for quantization-aware distillation on synthetic data. Synthetic inputs sit
+ * on a narrow manifold of their own (high-frequency, teacher-confident patterns): a 2-bit student
+ * trained on them alone agrees with the teacher on held-out synthetic samples and not on real
+ * inputs. Since the teacher labels every input afresh, any input is a valid training example, and
+ * the useful ones lie nearer natural signals, which are dominated by low spatial frequencies
+ * (images, spectrograms). Each batch element therefore gets, with its own random draws:
+ *
+ * - a smooth random field mixed in: uniform noise on a coarse grid (2..8 cells a side), bilinearly
+ *   upsampled, weight uniform in [0, 1] (noise-based pretraining data, Baradad et al. 2021);
+ * - a translation by up to MAX_SHIFT cells along each spatial axis (edges replicated);
+ * - a separable box blur of radius 0..MAX_BLUR.
+ *
+ * Only inputs of rank 4 ([batch, channels, height, width]) are augmented: a vector input (an
+ * autoencoder's) has no spatial axes to smooth along. Values stay inside the input range (every
+ * operation is a convex combination of inputs and values drawn inside it). Deterministic: all
+ * draws come from the `random` the trainer seeds.
+ */
+import type { Random } from '../../util/random.js';
+
+export const MAX_SHIFT = 2;
+export const MAX_BLUR = 2;
+const MIN_GRID = 2;
+const MAX_GRID = 8;
+
+export type Augmentation = (batch: Float32Array, shape: readonly number[], random: Random) => void;
+
+/** The augmentation for an input of this (batch-1) shape and range, or undefined when it has no spatial axes. */
+export function spatialAugmentation(inputShape: readonly number[], range: readonly [number, number]): Augmentation | undefined {
+  if (inputShape.length !== 4 || (inputShape[2] ?? 1) < 2 || (inputShape[3] ?? 1) < 2) return undefined;
+  return (batch, shape, random) => {
+    const [count, channels, h, w] = shape as [number, number, number, number];
+    const plane = h * w;
+    const scratch = new Float32Array(plane);
+    for (let b = 0; b < count; b++) {
+      const field = smoothField(h, w, range, random);
+      const weight = random();
+      const dy = Math.floor(random() * (2 * MAX_SHIFT + 1)) - MAX_SHIFT;
+      const dx = Math.floor(random() * (2 * MAX_SHIFT + 1)) - MAX_SHIFT;
+      const radius = Math.floor(random() * (MAX_BLUR + 1));
+      for (let c = 0; c < channels; c++) {
+        const p = batch.subarray((b * channels + c) * plane, (b * channels + c + 1) * plane);
+        for (let i = 0; i < plane; i++) p[i] = weight * field[i]! + (1 - weight) * p[i]!;
+        shiftPlane(p, scratch, h, w, dy, dx);
+        boxBlur(p, scratch, h, w, radius);
+      }
+    }
+  };
+}
+
+/** Uniform noise in `range` on a random coarse grid, bilinearly upsampled to h x w (align_corners false). */
+export function smoothField(h: number, w: number, range: readonly [number, number], random: Random): Float32Array {
+  const gh = MIN_GRID + Math.floor(random() * (MAX_GRID - MIN_GRID + 1));
+  const gw = MIN_GRID + Math.floor(random() * (MAX_GRID - MIN_GRID + 1));
+  const grid = Float32Array.from({ length: gh * gw }, () => range[0] + (range[1] - range[0]) * random());
+  const out = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) {
+    const [y0, y1, ty] = source(y, h, gh);
+    for (let x = 0; x < w; x++) {
+      const [x0, x1, tx] = source(x, w, gw);
+      const top = grid[y0 * gw + x0]! * (1 - tx) + grid[y0 * gw + x1]! * tx;
+      const bottom = grid[y1 * gw + x0]! * (1 - tx) + grid[y1 * gw + x1]! * tx;
+      out[y * w + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
+  return out;
+}
+
+/** The two grid cells an output coordinate interpolates between, and the weight of the second. */
+function source(i: number, size: number, cells: number): [number, number, number] {
+  const f = Math.min(cells - 1, Math.max(0, ((i + 0.5) * cells) / size - 0.5));
+  const lo = Math.floor(f);
+  return [lo, Math.min(cells - 1, lo + 1), f - lo];
+}
+
+/** p(y, x) <- p(y - dy, x - dx), coordinates clamped to the plane (edges replicated). */
+export function shiftPlane(p: Float32Array, scratch: Float32Array, h: number, w: number, dy: number, dx: number): void {
+  if (dy === 0 && dx === 0) return;
+  scratch.set(p);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(h - 1, Math.max(0, y - dy));
+    for (let x = 0; x < w; x++) p[y * w + x] = scratch[sy * w + Math.min(w - 1, Math.max(0, x - dx))]!;
+  }
+}
+
+/** Separable mean over a (2r + 1) window along each axis, the window cut at the edges. */
+export function boxBlur(p: Float32Array, scratch: Float32Array, h: number, w: number, r: number): void {
+  if (r <= 0) return;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      const from = Math.max(0, x - r);
+      const to = Math.min(w - 1, x + r);
+      for (let k = from; k <= to; k++) sum += p[y * w + k]!;
+      scratch[y * w + x] = sum / (to - from + 1);
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) {
+      let sum = 0;
+      const from = Math.max(0, y - r);
+      const to = Math.min(h - 1, y + r);
+      for (let k = from; k <= to; k++) sum += scratch[k * w + x]!;
+      p[y * w + x] = sum / (to - from + 1);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The 2-bit distillation settings, each against a reference no one here wrote:
+ * - MSE-optimal ternary step sizes (step-init.ts) against Max's table ("Quantizing for minimum
+ *   distortion", IRE Trans. IT-6, 1960): the best uniform 3-level quantizer of a unit Gaussian has
+ *   step 1.224 and mean square error 0.1902;
+ * - the augmentation's smooth random field against onnxruntime's bilinear Resize (half_pixel) of
+ *   the same coarse grid, its box blur against a direct 2-D window mean, its range and determinism;
+ * - lowBitSettings: nothing changes at 4 bits; no augmentation of the user's real data.
+ */
+import { describe, expect, it } from 'vitest';
+import { boxBlur, spatialAugmentation, smoothField } from '../../src/distill/qat/augment.js';
+import { mseOptimalSteps } from '../../src/distill/qat/step-init.js';
+import { makeTensor } from '../../src/ir/tensor.js';
+import { lowBitSettings } from '../../src/pipeline/distill-stage.js';
+import { rng } from '../../src/util/random.js';
+import { buildModel } from '../helpers/onnx-builder.js';
+import { runOrt } from '../helpers/ort.js';
+
+/** Standard normal draws by Box-Muller over the seeded generator. */
+function gaussian(count: number, sigma: number, seed: number): number[] {
+  const r = rng(seed);
+  return Array.from({ length: count }, () => sigma * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
+}
+
+describe('MSE-optimal 2-bit weight steps', () => {
+  it("match Max's uniform 3-level quantizer of a Gaussian (step 1.224 sigma), per channel", () => {
+    const sigmas = [0.5, 0.02];
+    const per = 20000;
+    const data = Float32Array.from(sigmas.flatMap((s, c) => gaussian(per, s, 11 + c)));
+    const steps = mseOptimalSteps(makeTensor('float32', [2, per], data), 0, 2);
+    sigmas.forEach((sigma, c) => expect(Math.abs(steps[c]! / sigma - 1.224)).toBeLessThan(0.04));
+    // The distortion at the chosen step: Max's 0.1902 sigma^2, far below the max|w| step's.
+    const mse = (values: ArrayLike<number>, s: number) => Array.from(values).reduce((e, x) => e + (x - s * Math.max(-1, Math.min(1, Math.sign(x) * Math.round(Math.abs(x) / s)))) ** 2, 0) / values.length;
+    const first = data.subarray(0, per);
+    expect(Math.abs(mse(first, steps[0]!) / 0.25 - 0.1902)).toBeLessThan(0.01);
+    const max = first.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    expect(mse(first, max)).toBeGreaterThan(3 * mse(first, steps[0]!));
+  });
+});
+
+describe('spatial augmentation of synthetic batches', () => {
+  it('smooth field = onnxruntime bilinear Resize (half_pixel) of its coarse grid', async () => {
+    for (const [h, w, seed] of [
+      [32, 32, 3],
+      [49, 10, 4],
+    ] as const) {
+      // Replay the generator: the first two draws pick the grid size, the next gh * gw fill it.
+      const replay = rng(seed);
+      const gh = 2 + Math.floor(replay() * 7);
+      const gw = 2 + Math.floor(replay() * 7);
+      const grid = Float32Array.from({ length: gh * gw }, () => -1 + 3 * replay());
+      const field = smoothField(h, w, [-1, 2], rng(seed));
+      const model = buildModel({
+        opset: 13,
+        nodes: [{ op: 'Resize', inputs: ['x', '', '', 'sizes'], outputs: ['y'], attrs: { mode: 'linear', coordinate_transformation_mode: 'half_pixel' } }],
+        inputs: [{ name: 'x', shape: [1, 1, gh, gw] }],
+        outputs: [{ name: 'y' }],
+        initializers: [{ name: 'sizes', dtype: 'int64', shape: [4], data: [1, 1, h, w] }],
+      });
+      const ort = (await runOrt(model, { x: makeTensor('float32', [1, 1, gh, gw], grid) })).get('y')!;
+      expect(ort.data.length).toBe(h * w);
+      field.forEach((v, i) => expect(Math.abs(v - Number(ort.data[i]))).toBeLessThan(1e-5));
+    }
+  });
+
+  it('box blur = the mean over the window cut at the plane edges', () => {
+    const h = 7;
+    const w = 5;
+    const plane = Float32Array.from({ length: h * w }, rng(9));
+    const blurred = Float32Array.from(plane);
+    boxBlur(blurred, new Float32Array(h * w), h, w, 2);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        let n = 0;
+        for (let yy = Math.max(0, y - 2); yy <= Math.min(h - 1, y + 2); yy++) for (let xx = Math.max(0, x - 2); xx <= Math.min(w - 1, x + 2); xx++) [sum, n] = [sum + plane[yy * w + xx]!, n + 1];
+        expect(Math.abs(blurred[y * w + x]! - sum / n)).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('keeps values in the input range, is deterministic, and leaves vector inputs alone', () => {
+    expect(spatialAugmentation([1, 64], [0, 1])).toBeUndefined();
+    const augment = spatialAugmentation([1, 3, 16, 16], [0, 1])!;
+    const shape = [4, 3, 16, 16];
+    const source = Float32Array.from({ length: 4 * 3 * 256 }, rng(5));
+    const [a, b] = [Float32Array.from(source), Float32Array.from(source)];
+    augment(a, shape, rng(1));
+    augment(b, shape, rng(1));
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(source);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('lowBitSettings', () => {
+  it('changes nothing at 4 bits, and augments only synthetic data at 2 bits', () => {
+    expect(lowBitSettings(4, true, [1, 3, 32, 32], [0, 1])).toEqual({});
+    const synthetic = lowBitSettings(2, true, [1, 3, 32, 32], [0, 1]);
+    expect(synthetic.augment).toBeTypeOf('function');
+    expect(synthetic.mseStepInitBelow).toBe(3);
+    expect(lowBitSettings(2, false, [1, 3, 32, 32], [0, 1]).augment).toBeUndefined();
+  });
+});
