@@ -30,17 +30,18 @@ export function takeFloat32(length: number): Float32Array | undefined {
 
 /**
  * Hands `data` back for reuse: the caller guarantees nothing reads or writes it any more. Views
- * into a larger buffer, shared memory, short arrays and arrays already pooled are ignored.
+ * into a larger buffer, shared memory, short arrays and arrays already pooled are ignored (false).
  */
-export function giveFloat32(data: Float32Array): void {
-  if (data.length < MIN_LENGTH || pooled.has(data)) return;
-  if (data.byteOffset !== 0 || !(data.buffer instanceof ArrayBuffer) || data.buffer.byteLength !== data.byteLength) return;
-  if (pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;
+export function giveFloat32(data: Float32Array): boolean {
+  if (data.length < MIN_LENGTH || pooled.has(data)) return false;
+  if (data.byteOffset !== 0 || !(data.buffer instanceof ArrayBuffer) || data.buffer.byteLength !== data.byteLength) return false;
+  if (pooledBytes + data.byteLength > MAX_POOLED_BYTES) return false;
   const list = free.get(data.length) ?? [];
   list.push(data);
   free.set(data.length, list);
   pooled.add(data);
   pooledBytes += data.byteLength;
+  return true;
 }
 
 /** Drops every pooled buffer (tests; a long-lived process changing models). */

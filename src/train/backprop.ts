@@ -140,8 +140,12 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     if (node.inputs.some((name) => needsGrad.has(name))) node.outputs.forEach((name) => name !== '' && needsGrad.add(name));
   }
   const grads = new Map<string, Tensor>();
-  const buffers = new GradBuffers();
+  const foreign = new Set<ArrayBufferLike>([...seeds.values(), ...values.values(), ...tape.raw.values(), ...tape.preActivation.values()]
+    .map((t) => t.data.buffer));
+  for (const t of graph.initializers.values()) foreign.add(t.data.buffer);
+  const buffers = new GradBuffers(foreign);
   const setGrad = (name: string, g: Tensor) => {
+    buffers.adopt(g);
     buffers.hold(g);
     const prev = grads.get(name);
     grads.set(name, g);

@@ -15,9 +15,25 @@ import { allocData, makeTensor, type Tensor, type TensorData } from '../ir/tenso
 import { addInto, clipMask, reluMask } from '../kernels/add-fused.js';
 
 export class GradBuffers {
-  /** Buffers allocated here -> how many gradient entries refer to them. */
+  /** Buffers allocated or adopted here -> how many gradient entries refer to them. */
   private readonly refs = new Map<TensorData, number>();
   private readonly free = new Map<number, TensorData[]>();
+
+  /** `foreign`: the ArrayBuffers of the seeds, the tape's values and the parameters (never adopted). */
+  constructor(private readonly foreign: ReadonlySet<ArrayBufferLike> = new Set()) {}
+
+  /**
+   * Counts a gradient an op's backward (or a transform) allocated as this pass's, so it is reused
+   * once no entry refers to it, as take()'s are: the ops allocate most of a pass's gradients.
+   * Only whole float32 buffers the pass did not get from outside (seeds, tape values, parameters)
+   * are adopted, and only once (a pass-through op hands on its output gradient, already counted).
+   */
+  adopt(t: Tensor): void {
+    const data = t.data;
+    if (!(data instanceof Float32Array) || this.refs.has(data) || this.foreign.has(data.buffer)) return;
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
+    this.refs.set(data, 0);
+  }
 
   /** A tensor of `like`'s dtype and shape over a buffer of this pass (contents unspecified). */
   take(like: Tensor): Tensor {
@@ -42,6 +58,8 @@ export class GradBuffers {
     if (n > 1) return void this.refs.set(t.data, n - 1);
     // n is 1 (the last entry let go) or 0 (a temporary no entry took: dropIfUnheld).
     this.refs.delete(t.data);
+    // Float32 buffers go to the pool at once, so the ops' own allocations of this pass reuse them.
+    if (t.data instanceof Float32Array && giveFloat32(t.data)) return;
     const list = this.free.get(t.data.length) ?? [];
     list.push(t.data);
     this.free.set(t.data.length, list);
