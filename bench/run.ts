@@ -16,6 +16,7 @@ import { threadCount } from '../src/kernels/parallel.js';
 import { wasmKernels } from '../src/kernels/wasm/module.js';
 import { rng } from '../src/util/random.js';
 import { mobilenetV1, sharedModel, type BenchModel } from './models.js';
+import { describeSpread, recordRuns } from './spread.js';
 import { ortForward, time, type Timing } from './timing.js';
 import { trainingStep } from './training-step.js';
 
@@ -68,6 +69,17 @@ function printTable(rows: Row[]): void {
   for (const line of [header, ...lines]) console.log(line.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 }
 
+/** Why ResNet-8's runs spread: the slower half vs the faster in CPU, page faults, GC, preemptions (bench/spread.ts). */
+async function explainSpread(): Promise<void> {
+  const m = sharedModel('resnet8', BATCH);
+  if (!m) return;
+  const r = rng(1);
+  const input = makeTensor('float32', m.inputShape, Array.from({ length: m.inputShape.reduce((a, b) => a * b, 1) }, () => r()));
+  console.log(describeSpread('resnet8 forward, runs by wall time', await recordRuns(() => runGraph(m.graph, { [m.inputName]: input }), RUNS)));
+  const step = trainingStep(m.graph, m.inputName, input);
+  if (step) console.log(describeSpread('resnet8 forward+backward, runs by wall time', await recordRuns(step, RUNS)));
+}
+
 async function main(): Promise<void> {
   const threads = threadCount();
   const kernels = wasmKernels() ? 'WebAssembly SIMD' : 'TypeScript (wasm/build missing or EDGEC_KERNELS=js)';
@@ -89,6 +101,7 @@ async function main(): Promise<void> {
   console.log('"by cpu": the same ratio on CPU time, which a loaded machine disturbs less than wall time.');
 
   console.log(`load average at end: ${loadAverage()}`);
+  await explainSpread();
 
   const resnet = rows.find((r) => r.model === 'resnet8');
   let failed = false;
