@@ -8,10 +8,16 @@
 import type { WeightBits } from '../quant/pack.js';
 import { activationBits, type CostVector } from './candidates.js';
 import type { ProxyMeasure } from './sensitivity.js';
-import type { BitSearchResult, Candidate } from './search.js';
+import type { BitSearchResult, Candidate, FixedWhy } from './search.js';
 import type { Objective } from './solver.js';
 
 export const FRONT_POINTS = 60;
+
+const FIXED_WHY: Record<FixedWhy, string> = {
+  'layer-bits': 'fixed by --layer-bits',
+  'not probeable': 'kept at 8 bits: the probe cannot quantize this op',
+  'first or last': 'kept at 8 bits: the first or last weighted layer (--uniform-bits lets the search narrow it)',
+};
 
 export interface ProxyReport {
   drop: number;
@@ -55,6 +61,8 @@ export interface RealizationReport {
 export interface BitSearchReport {
   objective: Objective;
   max_drop: number;
+  /** What the proxy is held to: PROXY_MARGIN x max_drop (src/bits/search.ts); meets_drop means within it. */
+  proxy_budget: number;
   proxy: string;
   search_samples: number;
   holdout_samples: number;
@@ -105,7 +113,7 @@ function layerChoice(r: BitSearchResult, chosen: Candidate, objective: Objective
   const drop = (b: WeightBits) => sens?.byBits.get(b)?.drop ?? 0;
   const fixed = r.fixed.get(layer);
   let why: string;
-  if (fixed) why = fixed.why === 'layer-bits' ? 'fixed by --layer-bits' : 'kept at 8 bits: the probe cannot quantize this op';
+  if (fixed) why = FIXED_WHY[fixed.why];
   else {
     const narrower = ([4, 2] as WeightBits[]).filter((b) => b < bits && sens?.byBits.has(b));
     const refused = narrower.map((b) => `w${b} would add ${r6(drop(b) - drop(bits))} points for ${(at(bits)?.flash_bytes ?? 0) - (at(b)?.flash_bytes ?? 0)} B less`);
@@ -121,6 +129,7 @@ export function explainSearch(r: BitSearchResult, chosen: Candidate, objective: 
   return {
     objective,
     max_drop: maxDrop,
+    proxy_budget: r6(r.proxyBudget),
     proxy: PROXY_DESCRIPTION,
     search_samples: r.searchSamples,
     holdout_samples: r.holdoutSamples,

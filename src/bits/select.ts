@@ -40,19 +40,19 @@ export function measuredFront(front: FrontPoint[], probe: Probe, fixed: Readonly
 }
 
 /**
- * The cheapest front index whose measured proxy is <= threshold, and whether one exists (if
+ * The cheapest front index whose measured proxy `meets` the budget, and whether one exists (if
  * none, the most precise point: the last).
  */
-export function cheapestWithin(m: MeasuredFront, threshold: number): { index: number; met: boolean } {
+export function cheapestWithin(m: MeasuredFront, meets: (p: ProxyMeasure) => boolean): { index: number; met: boolean } {
   const last = m.front.length - 1;
   if (last < 0) throw new RangeError('empty front');
-  if (m.measure(last).drop > threshold) return { index: last, met: false };
+  if (!meets(m.measure(last))) return { index: last, met: false };
   let lo = 0;
-  let hi = last; // invariant: hi meets the threshold
-  if (m.measure(lo).drop <= threshold) return { index: lo, met: true };
+  let hi = last; // invariant: hi meets the budget
+  if (meets(m.measure(lo))) return { index: lo, met: true };
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (m.measure(mid).drop <= threshold) hi = mid;
+    if (meets(m.measure(mid))) hi = mid;
     else lo = mid;
   }
   return { index: hi, met: true };

@@ -5,7 +5,7 @@
  * a ladder of configurations; each is realized in turn (bias correction, quantization,
  * distillation: the caller's `realize`) and checked on the integer reference against fp32 on the
  * synthetic samples held out from the sensitivity measurements (CHECK_SAMPLES of them), until one
- * is within --max-drop
+ * is within the search's proxy budget (its share of --max-drop: src/bits/search.ts PROXY_MARGIN)
  * (at most MAX_REALIZATIONS, distillation being the expensive part); every attempt is reported.
  */
 import { UsageError } from '../errors.js';
@@ -16,7 +16,7 @@ import { equalizeCrossLayer } from '../quant/cross-layer-equalization.js';
 import type { ResolvedTarget } from '../targets/target.js';
 import { compareOutputs, makeProbe } from '../bits/sensitivity.js';
 import { checkLayerBits, type LayerBits } from '../bits/layer-bits.js';
-import { searchBits, type Candidate } from '../bits/search.js';
+import { meetsDrop, searchBits, type Candidate } from '../bits/search.js';
 import { explainSearch, proxyReport, type BitSearchReport, type RealizationReport } from '../bits/explain.js';
 import { chooseBits, type BitPolicy } from './bit-policy.js';
 import { bitsSpec, type ResolvedCompressOptions } from './options.js';
@@ -88,6 +88,7 @@ export async function chooseAndRealize<R extends { model: QModel }>(
     maxDrop: options.maxDrop,
     budgets: options.budgets,
     ...(options.layerBits ? { layerBits: options.layerBits } : {}),
+    searchEnds: options.uniformBits,
     onProgress: (what, step, total) => reportProgress(options, { stage: what, ...(step !== undefined && total !== undefined ? { step, total } : {}) }),
   });
   const holdout = samples.filter((_, i) => i % 2 === 1).slice(0, CHECK_SAMPLES);
@@ -101,7 +102,7 @@ export async function chooseAndRealize<R extends { model: QModel }>(
     last = { policy, realized, candidate };
     if (!reference) break;
     const proxy = compareOutputs(reference.reference, integerOutputs(realized.model, holdout), reference.classes);
-    const met = proxy.drop <= options.maxDrop;
+    const met = meetsDrop(proxy, options.maxDrop);
     realizations.push({ label: candidate.label, proxy: proxyReport(proxy), meets_drop: met });
     if (met) break;
   }

@@ -29,7 +29,7 @@ function layers(b: BitSearchReport): string {
 function configurations(b: BitSearchReport, list: ConfigurationReport[], chalk: ChalkInstance): string {
   const rows = list.map((c) => [c.label, formatBytes(c.flash_bytes), formatBytes(c.weight_bytes), formatMs(c.latency_ms), formatUj(c.energy_uj), points(c.proxy_measured.drop), c.meets_drop ? 'yes' : 'no']);
   return renderTable(
-    [{ header: 'configuration' }, { header: 'flash', ...right }, { header: 'weights', ...right }, { header: 'latency', ...right }, { header: 'energy', ...right }, { header: 'proxy', ...right }, { header: `<= ${b.max_drop}` }],
+    [{ header: 'configuration' }, { header: 'flash', ...right }, { header: 'weights', ...right }, { header: 'latency', ...right }, { header: 'energy', ...right }, { header: 'proxy', ...right }, { header: 'meets drop' }],
     rows,
     (s, row) => (row === 0 ? chalk.bold(s) : s),
   );
@@ -51,7 +51,7 @@ function front(b: BitSearchReport): string {
 export function renderBitSearch(b: BitSearchReport, chalk: ChalkInstance): string {
   const realized = b.realizations.map((r) => `  ${r.meets_drop ? chalk.green('ok    ') : chalk.red('missed')} ${r.label}: proxy ${points(r.proxy.drop)} on the integer reference${r.proxy.agreement === null ? '' : `, top-1 agreement ${(100 * r.proxy.agreement).toFixed(1)}%`}`);
   return [
-    `${chalk.bold('bit widths')} (--bits auto): minimising ${b.objective.replace(/_.*/, '')} under --max-drop ${b.max_drop} (proxy points on ${b.holdout_samples} held-out synthetic samples; sensitivities on ${b.search_samples})`,
+    `${chalk.bold('bit widths')} (--bits auto): minimising ${b.objective.replace(/_.*/, '')} under --max-drop ${b.max_drop} (proxy held to ${b.proxy_budget}, points on ${b.holdout_samples} held-out synthetic samples; sensitivities on ${b.search_samples})`,
     ...(b.impossible ? [chalk.red(`${b.impossible}; compiled the closest configuration`)] : []),
     layers(b),
     '',

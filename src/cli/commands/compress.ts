@@ -64,7 +64,7 @@ export function registerCompress(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option('--uniform-bits', 'with w4a8/w2a8, quantize the first and last weighted layers at that width too (default: 8-bit)')
+    .option('--uniform-bits', 'with w4a8/w2a8, quantize the first and last weighted layers at that width too; with auto, let the search narrow them (default: 8-bit)')
     .option('--target <id>', 'predict latency, energy, flash and RAM on this target (default stm32l4r5; see edgec targets)')
     .option('--clock <MHz>', "the target's clock, e.g. 80 or 80MHz (default: the target's)")
     .option('--vdd <V>', "the target's supply voltage, e.g. 1.8 or 1.8V (default: the target's)")

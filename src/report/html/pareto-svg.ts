@@ -24,7 +24,7 @@ export function paretoSvg(b: BitSearchReport, width = 720, plotHeight = 280): Ma
   const format = (v: number) => (b.objective === 'flash_bytes' ? formatBytes(v) : b.objective === 'latency_ms' ? formatMs(v) : formatUj(v));
   const costOf = (c: BitSearchReport['chosen']) => c[b.objective];
   const xs = [...b.front.map((p) => p.objective), ...b.uniform.map(costOf), costOf(b.chosen)];
-  const ys = [...b.front.flatMap((p) => [p.proxy_additive, p.proxy_measured ?? p.proxy_additive]), ...b.uniform.map((u) => u.proxy_measured.drop), b.max_drop];
+  const ys = [...b.front.flatMap((p) => [p.proxy_additive, p.proxy_measured ?? p.proxy_additive]), ...b.uniform.map((u) => u.proxy_measured.drop), b.proxy_budget];
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const logOf = (v: number) => Math.log10(Math.max(v, FLOOR));
   const [y0, y1] = [Math.floor(Math.min(...ys.map(logOf))), Math.ceil(Math.max(...ys.map(logOf)))];
@@ -44,8 +44,8 @@ export function paretoSvg(b: BitSearchReport, width = 720, plotHeight = 280): Ma
   });
   const c = b.chosen;
   const chosen = html`<circle cx="${px(X(costOf(c)))}" cy="${px(Y(c.proxy_measured.drop))}" r="8" fill="none" stroke="#1a7f37" stroke-width="2"><title>chosen (${c.label}): ${format(costOf(c))}, measured proxy ${c.proxy_measured.drop}</title></circle>`;
-  const budgetY = Y(b.max_drop);
-  const budget = html`<line x1="${LEFT}" y1="${px(budgetY)}" x2="${LEFT + plotWidth}" y2="${px(budgetY)}" stroke="#c62828" stroke-dasharray="5 4"/><text x="${LEFT + plotWidth - 4}" y="${px(budgetY - 4)}" text-anchor="end" font-size="11" fill="#c62828">--max-drop ${b.max_drop}</text>`;
+  const budgetY = Y(b.proxy_budget);
+  const budget = html`<line x1="${LEFT}" y1="${px(budgetY)}" x2="${LEFT + plotWidth}" y2="${px(budgetY)}" stroke="#c62828" stroke-dasharray="5 4"/><text x="${LEFT + plotWidth - 4}" y="${px(budgetY - 4)}" text-anchor="end" font-size="11" fill="#c62828">proxy budget ${b.proxy_budget} (--max-drop ${b.max_drop})</text>`;
   const yTicks: Markup[] = [];
   for (let e = y0; e <= y1; e++) {
     const y = TOP + plotHeight - (y1 > y0 ? ((e - y0) / (y1 - y0)) * plotHeight : plotHeight / 2);
@@ -61,5 +61,5 @@ export function paretoSvg(b: BitSearchReport, width = 720, plotHeight = 280): Ma
 /** The section of report.html: the chart and the per-layer choices. */
 export function bitSearchSection(b: BitSearchReport): Markup {
   const rows = b.layers.map((l) => html`<tr><td>${l.name}</td><td>w${l.weight_bits}</td><td>${Object.entries(l.sensitivity).map(([k, v]) => `w${k} ${v}`).join(', ')}</td><td>${formatBytes(l.saved.flash_bytes)}</td><td>${l.why}</td></tr>`);
-  return html`<section><h2>Bit widths (--bits auto)</h2><p>Minimising ${b.objective.replace(/_.*/, '')} under --max-drop ${b.max_drop}: ${b.chosen.label}, a${b.chosen.activation_bits}, measured proxy ${b.chosen.proxy_measured.drop} points. Proxy: ${b.proxy}.</p>${paretoSvg(b)}<table><thead><tr><th>layer</th><th>bits</th><th>sensitivity (points)</th><th>flash saved</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return html`<section><h2>Bit widths (--bits auto)</h2><p>Minimising ${b.objective.replace(/_.*/, '')} under --max-drop ${b.max_drop} (the proxy held to ${b.proxy_budget}): ${b.chosen.label}, a${b.chosen.activation_bits}, measured proxy ${b.chosen.proxy_measured.drop} points. Proxy: ${b.proxy}.</p>${paretoSvg(b)}<table><thead><tr><th>layer</th><th>bits</th><th>sensitivity (points)</th><th>flash saved</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
