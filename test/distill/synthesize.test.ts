@@ -7,6 +7,11 @@
  * - class-conditional (digits_lenet, a conv net with no BN): X = 90%: at least 90% of the samples
  *   are classified by the fp32 teacher (engine/run-graph.ts, batch 1) as their target class
  *   (sample k targets class k mod C);
+ * - class-conditional on resnet8 (3x32x32, BN folded) against its real test inputs (tests may read
+ *   them; the pipeline never does): the samples' RMS difference between neighbouring pixels is
+ *   within 2x of the real inputs' (pixel-level inversion gave 5x: saturated high-frequency
+ *   patterns), and the samples' mean levels spread over at least half of the input range (so the
+ *   set covers dark, mid and bright inputs; pixel-level inversion kept every sample near 0.5);
  * - every sample lies inside the input range; the same seed gives byte-identical samples.
  */
 import { join } from 'node:path';
@@ -24,6 +29,7 @@ import { loadModel } from '../../src/onnx/load-model.js';
 import { canonicalize } from '../../src/passes/index.js';
 import { withBatch } from '../../src/train/batch.js';
 import { rng } from '../../src/util/random.js';
+import { readNpy } from '../../src/data/npy.js';
 import { HAVE_SHARED, SHARED_MODELS, SKIP_NO_SHARED } from '../helpers/shared.js';
 import { bnConvNet, regressor, smallClassifier } from './nets.js';
 
@@ -106,6 +112,36 @@ describe.skipIf(!HAVE_SHARED)(`synthesis on the shared models${SKIP_NO_SHARED}`,
     expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
     // Total variation distance to uniform, recomputed from the counts.
     expect(result.classBalance!.distanceToUniform).toBeCloseTo(0.5 * counts.reduce((a, n) => a + Math.abs(n / 30 - 0.1), 0), 6);
+  });
+});
+
+/** RMS difference between horizontally and vertically neighbouring values of [.., H, W] samples. */
+function neighbourRms(samples: ArrayLike<number>[], height: number, width: number): number {
+  let sum = 0;
+  let n = 0;
+  for (const s of samples) {
+    for (let i = 0; i < s.length; i++) {
+      const [r, c] = [Math.floor(i / width) % height, i % width];
+      if (c + 1 < width) (sum += (s[i + 1]! - s[i]!) ** 2), n++;
+      if (r + 1 < height) (sum += (s[i + width]! - s[i]!) ** 2), n++;
+    }
+  }
+  return Math.sqrt(sum / n);
+}
+
+describe.skipIf(!HAVE_SHARED)(`class-conditional samples against real inputs${SKIP_NO_SHARED}`, () => {
+  it('resnet8: as smooth as the real test inputs within 2x, mean levels over half the range, >= 90% on target', () => {
+    const graph = canonical('resnet8');
+    const result = synthesizeInputs(graph, { count: 32, seed: 4, steps: 20 });
+    expect(result.method).toBe('class-conditional');
+    const real = readNpy(join(SHARED_MODELS, 'resnet8.test_x.npy'));
+    const per = 3 * 32 * 32;
+    const realSamples = Array.from({ length: 64 }, (_, k) => real.data.subarray(k * per, (k + 1) * per) as Float32Array);
+    const [synthetic, measured] = [neighbourRms(result.samples, 32, 32), neighbourRms(realSamples, 32, 32)];
+    expect(synthetic, `neighbour RMS: synthetic ${synthetic}, real ${measured}`).toBeLessThan(2 * measured);
+    const means = result.samples.map((s) => s.reduce((a, v) => a + v, 0) / s.length);
+    expect(Math.max(...means) - Math.min(...means)).toBeGreaterThan(0.5);
+    expect(targetHits(graph, result.samples)).toBeGreaterThanOrEqual(0.9);
   });
 });
 

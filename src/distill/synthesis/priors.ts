@@ -17,14 +17,15 @@ export interface PriorWeights {
 }
 
 /** Adds the priors' gradients for a batch x of `shape` (batch first) into grad; returns the loss. */
-export function addPriors(x: Float32Array, shape: readonly number[], range: readonly [number, number], weights: PriorWeights, grad: Float32Array): number {
+export function addPriors(x: Float32Array, shape: readonly number[], range: readonly [number, number], weights: PriorWeights, grad: Float32Array, levels?: Float32Array): number {
   const [lo, hi] = range;
   const r = hi - lo;
   const mid = (lo + hi) / 2;
+  const per = x.length / (shape[0] ?? 1);
   let l2 = 0;
   const cL2 = (2 * weights.l2) / (x.length * r * r);
   for (let i = 0; i < x.length; i++) {
-    const d = x[i]! - mid;
+    const d = x[i]! - (levels ? levels[Math.floor(i / per)]! : mid);
     l2 += d * d;
     grad[i]! += cL2 * d;
   }
@@ -61,12 +62,13 @@ export function addPriors(x: Float32Array, shape: readonly number[], range: read
  * Starting points: Gaussian noise (sd r/6) around the domain's middle, blurred once along the
  * last axis when there are spatial axes (a smoother start converges faster under the TV prior).
  */
-export function initialInputs(count: number, shape: readonly number[], range: readonly [number, number], random: Random): Float32Array {
+export function initialInputs(count: number, shape: readonly number[], range: readonly [number, number], random: Random, levels?: Float32Array): Float32Array {
   const [lo, hi] = range;
   const normal = gaussian(random);
   const per = shape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(count * per);
-  for (let i = 0; i < x.length; i++) x[i] = (lo + hi) / 2 + ((hi - lo) / 6) * normal();
+  const perSample = x.length / (levels?.length ?? 1);
+  for (let i = 0; i < x.length; i++) x[i] = (levels ? levels[Math.floor(i / perSample)]! : (lo + hi) / 2) + ((hi - lo) / 6) * normal();
   if (shape.length >= 4) {
     const width = shape[shape.length - 1]!;
     const copy = Float32Array.from(x);

@@ -1,0 +1,73 @@
+/**
+ * The synthesizer's coarse parametrisation and jitter (src/distill/synthesis/parametrize.ts):
+ * - upsampling equals onnxruntime's Resize (linear, half_pixel, output sizes given) within 1e-5,
+ *   for an integer factor (32x32 from 8x8) and a non-integer one (49x10 from 13x8: a coarse axis keeps at least 8 points);
+ * - `reduce` is the transpose of `expand`: <U z, g> = <z, U^T g> to 1e-9 relative, summed in double
+ *   (the identity any adjoint must satisfy, whatever the interpolation);
+ * - roll by (dy, dx) then by (-dy, -dx) is the identity, and a roll moves pixel (0, 0) to (dy, dx).
+ */
+import { describe, expect, it } from 'vitest';
+import { lowResolution, roll } from '../../src/distill/synthesis/parametrize.js';
+import { makeTensor } from '../../src/ir/tensor.js';
+import { buildModel } from '../helpers/onnx-builder.js';
+import { maxAbsDiff, runOrt } from '../helpers/ort.js';
+import { randomTensor } from '../helpers/random.js';
+
+async function ortResize(z: Float32Array, zShape: number[], outShape: number[]): Promise<Float32Array> {
+  const model = buildModel({
+    opset: 13,
+    nodes: [{ op: 'Resize', inputs: ['z', 'roi', 'scales', 'sizes'], outputs: ['x'], attrs: { mode: 'linear', coordinate_transformation_mode: 'half_pixel' } }],
+    inputs: [{ name: 'z', shape: zShape }],
+    outputs: [{ name: 'x', shape: outShape }],
+    initializers: [
+      { name: 'roi', shape: [0], data: [] },
+      { name: 'scales', shape: [0], data: [] },
+      { name: 'sizes', dtype: 'int64', shape: [4], data: outShape },
+    ],
+  });
+  const out = await runOrt(model, { z: makeTensor('float32', zShape, z) });
+  return out.get('x')!.data as Float32Array;
+}
+
+describe('coarse parametrisation', () => {
+  const cases: [number[], number, number[]][] = [
+    [[2, 3, 32, 32], 4, [2, 3, 8, 8]],
+    [[2, 1, 49, 10], 4, [2, 1, 13, 8]],
+  ];
+  for (const [shape, factor, coarse] of cases) {
+    it(`${shape.join('x')} from ${coarse.join('x')}: matches onnxruntime Resize and its transpose is exact`, async () => {
+      const up = lowResolution(shape, factor)!;
+      expect(up.shape).toEqual(coarse);
+      const z = randomTensor([...coarse], 7, 0, 1).data as Float32Array;
+      const x = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      up.expand(z, x);
+      expect(maxAbsDiff(x, await ortResize(z, [...coarse], [...shape]))).toBeLessThan(1e-5);
+      const g = randomTensor([...shape], 8).data as Float32Array;
+      const gz = new Float32Array(z.length);
+      up.reduce(g, gz);
+      let left = 0;
+      let right = 0;
+      for (let i = 0; i < x.length; i++) left += x[i]! * g[i]!;
+      for (let i = 0; i < z.length; i++) right += z[i]! * gz[i]!;
+      expect(Math.abs(left - right)).toBeLessThan(1e-5 * Math.max(1, Math.abs(left)));
+    });
+  }
+  it('no parametrisation for non-image inputs or factor 1', () => {
+    expect(lowResolution([4, 64], 4)).toBeUndefined();
+    expect(lowResolution([4, 3, 32, 32], 1)).toBeUndefined();
+    expect(lowResolution([4, 1, 8, 8], 4)).toBeUndefined();
+  });
+});
+
+describe('roll', () => {
+  it('moves pixel (0, 0) to (dy, dx) and is undone by the opposite shift', () => {
+    const shape = [2, 3, 5, 7];
+    const x = randomTensor(shape, 3).data as Float32Array;
+    const y = new Float32Array(x.length);
+    const back = new Float32Array(x.length);
+    roll(x, shape, 2, -3, y);
+    expect(y[2 * 7 + 4]).toBe(x[0]);
+    roll(y, shape, -2, 3, back);
+    expect(Array.from(back)).toEqual(Array.from(x));
+  });
+});
