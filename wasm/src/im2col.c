@@ -191,6 +191,18 @@ void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, in
           continue;
         }
         const float *row = plane + (long)ih * g->in_w;
+        if (s == 1) {
+          /* Zeros, the row from column pad_l (clipped to Wq) four at a time, zeros. */
+          const int lo = g->pad_l < 0 ? 0 : g->pad_l < Wq ? g->pad_l : Wq;
+          const int end = g->pad_l + g->in_w, hi = end < Wq ? end : Wq;
+          const float *src = row - g->pad_l;
+          int q = 0;
+          for (; q < lo; q++) dst[q] = 0.0f;
+          for (; q + 4 <= hi; q += 4) wasm_v128_store(dst + q, wasm_v128_load(src + q));
+          for (; q < hi; q++) dst[q] = src[q];
+          for (; q < Wq; q++) dst[q] = 0.0f;
+          continue;
+        }
         for (int q = 0, iw = ph - g->pad_l; q < Wq; q++, iw += s) dst[q] = iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
       }
     }
