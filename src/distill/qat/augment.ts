@@ -6,10 +6,10 @@
  * the useful ones lie nearer natural signals, which are dominated by low spatial frequencies
  * (images, spectrograms). Each batch element therefore gets, with its own random draws:
  *
- * - a smooth random field mixed in: uniform noise on a coarse grid (2..8 cells a side), bilinearly
- *   upsampled, weight uniform in [0, 1] (noise-based pretraining data, Baradad et al. 2021);
+ * - a separable box blur of radius 0..MAX_BLUR;
  * - a translation by up to MAX_SHIFT cells along each spatial axis (edges replicated);
- * - a separable box blur of radius 0..MAX_BLUR.
+ * - a smooth random field mixed in: uniform noise on a coarse grid (2..8 cells a side), bilinearly
+ *   upsampled, weight uniform in [0, 1] (noise-based pretraining data, Baradad et al. 2021).
  *
  * Only inputs of rank 4 ([batch, channels, height, width]) are augmented: a vector input (an
  * autoencoder's) has no spatial axes to smooth along. Values stay inside the input range (every
@@ -40,9 +40,9 @@ export function spatialAugmentation(inputShape: readonly number[], range: readon
       const radius = Math.floor(random() * (MAX_BLUR + 1));
       for (let c = 0; c < channels; c++) {
         const p = batch.subarray((b * channels + c) * plane, (b * channels + c + 1) * plane);
-        for (let i = 0; i < plane; i++) p[i] = weight * field[i]! + (1 - weight) * p[i]!;
-        shiftPlane(p, scratch, h, w, dy, dx);
         boxBlur(p, scratch, h, w, radius);
+        shiftPlane(p, scratch, h, w, dy, dx);
+        for (let i = 0; i < plane; i++) p[i] = weight * field[i]! + (1 - weight) * p[i]!;
       }
     }
   };
