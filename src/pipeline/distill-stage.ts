@@ -28,7 +28,7 @@ export const DISTILL_BATCH = 32;
 /**
  * At 2 bits (measured on resnet8 and dscnn, compiled C on their real test sets): the global output
  * KL learned on synthetic data does not transfer to real inputs, local losses do (BRECQ's finding),
- * so feature matching weighs LOW_BIT_FEATURE_WEIGHT; weight steps start MSE-optimal (step-init.ts);
+ * so feature matching weighs LOW_BIT_FEATURE_WEIGHT; weight steps start MSE-optimal (qat/student.ts);
  * synthetic batches are augmented towards smooth inputs (augment.ts).
  */
 export const LOW_BIT_FEATURE_WEIGHT = 32;

@@ -1,6 +1,6 @@
 /**
  * The 2-bit distillation settings, each against a reference no one here wrote:
- * - MSE-optimal ternary step sizes (step-init.ts) against Max's table ("Quantizing for minimum
+ * - MSE-optimal ternary step sizes (student.ts) against Max's table ("Quantizing for minimum
  *   distortion", IRE Trans. IT-6, 1960): the best uniform 3-level quantizer of a unit Gaussian has
  *   step 1.224 and mean square error 0.1902;
  * - the augmentation's smooth random field against onnxruntime's bilinear Resize (half_pixel) of
@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, spatialAugmentation, smoothField } from '../../src/distill/qat/augment.js';
-import { mseOptimalSteps } from '../../src/distill/qat/step-init.js';
+import { mseOptimalSteps } from '../../src/distill/qat/student.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { lowBitSettings } from '../../src/pipeline/distill-stage.js';
 import { rng } from '../../src/util/random.js';

@@ -22,7 +22,9 @@ import type { ValueTransform } from '../../train/backprop.js';
 import { activationFakeQuant } from '../../train/fake-quant.js';
 import { LsqQuantizer, lsqActivation, lsqWeights } from '../../train/lsq.js';
 import { QMAX } from '../../quant/weights.js';
-import { mseOptimalSteps } from './step-init.js';
+import { roundHalfAway } from '../../quant/fixed-point.js';
+import type { WeightBits } from '../../quant/pack.js';
+import { channelLayout } from '../../train/fake-quant.js';
 import { selectParameters, type Parameter } from '../../train/parameters.js';
 
 /** A weighted layer's fake-quantized weight. */
@@ -86,7 +88,11 @@ function accumulating(q: LsqQuantizer): ValueTransform {
   };
 }
 
-/** How weight step sizes start: the pipeline's max|w| / qmax, or MSE-optimal (step-init.ts) below `mseBelowBits`. */
+/**
+ * How weight step sizes start: the pipeline's max|w| / qmax, or MSE-optimal below `mseBelowBits`.
+ * Max is right at 8 and 4 bits, but at 2 bits (integers -1, 0, 1) it puts the rounding threshold
+ * at max|w| / 2, so most of a channel's weights round to zero and the student starts collapsed.
+ */
 export interface StudentOptions {
   mseBelowBits?: number;
 }
@@ -148,4 +154,34 @@ export function buildStudent(graph: Graph, policy: BitPolicy, ptq: QModel, optio
     activationQuantizers,
     zeroStepGrads: () => steps.forEach((p) => p.grad.fill(0)),
   };
+}
+
+/** Candidate steps per channel: max|w| / qmax times GRID_STEPS fractions in (0, 1]. */
+const GRID_STEPS = 100;
+
+/**
+ * Per output channel, the step s minimising sum (w - s clamp(round(w / s), -qmax, qmax))^2: a
+ * grid search over fractions of max|w| (the uniform-grid analogue of Lloyd-Max).
+ */
+export function mseOptimalSteps(w: Tensor, channelAxis: number, bits: WeightBits): Float32Array {
+  const qmax = QMAX[bits];
+  const { channels, inner } = channelLayout(w.shape, channelAxis);
+  const values: number[][] = Array.from({ length: channels }, () => []);
+  for (let i = 0; i < w.data.length; i++) values[Math.floor(i / inner) % channels]!.push(w.data[i]!);
+  return Float32Array.from(values, (v) => {
+    const max = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    if (max === 0) return 1;
+    let best = max / qmax;
+    let bestError = Infinity;
+    for (let k = GRID_STEPS; k >= 1; k--) {
+      const s = Math.fround(((max / qmax) * k) / GRID_STEPS);
+      let error = 0;
+      for (const x of v) {
+        const d = x - s * Math.max(-qmax, Math.min(qmax, roundHalfAway(x / s)));
+        error += d * d;
+      }
+      if (error < bestError) [best, bestError] = [s, error];
+    }
+    return best;
+  });
 }

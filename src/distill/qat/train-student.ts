@@ -42,7 +42,7 @@ export interface DistillOptions {
    * inputs inside the same input domain (convex combinations). Default true.
    */
   mixup?: boolean;
-  /** Weight widths below this start at MSE-optimal step sizes (step-init.ts), the others at max|w| / qmax. */
+  /** Weight widths below this start at MSE-optimal step sizes (student.ts), the others at max|w| / qmax. */
   mseStepInitBelow?: number;
   /** Rewrites each training batch in place (shape [batch, ...input]) before teacher and student see it. */
   augment?: (batch: Float32Array, shape: readonly number[], random: () => number) => void;
