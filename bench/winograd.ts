@@ -1,9 +1,11 @@
 /**
- * Winograd F(4x4, 3x3) against the direct conv kernel on resnet8's 3x3 stride-1 layer shapes at
- * batch 32 (`npx tsx bench/winograd.ts [--threads N]`, default 1 thread): forward of each layer and
- * of its input gradient (the adjoint conv the backward runs), the least CPU milliseconds of 21 interleaved calls
- * (process.cpuUsage, summed over threads: steadier than wall time on a shared machine), with
- * the load average. Both kernels are checked against each other first.
+ * Winograd F(4x4, 3x3) against the direct conv kernel at batch 32 (`npx tsx bench/winograd.ts
+ * [--threads N]`, default 1 thread) on resnet8's 3x3 stride-1 shapes (C -> C at pad 1: the input
+ * gradient's adjoint conv has the same shape), its stem and the stem's adjoint, and a few small
+ * channel counts that decide MIN_CHANNELS in src/kernels/wasm/winograd-wasm.ts. Prints the least
+ * CPU milliseconds of 21 interleaved calls each (process.cpuUsage, summed over threads; load only
+ * slows a call down, so the least is the steadiest figure on a shared machine), with the load
+ * average and the largest difference between the two kernels' outputs.
  */
 import { loadavg } from 'node:os';
 import type { Conv2dShape } from '../src/kernels/conv2d.js';
