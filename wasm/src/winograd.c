@@ -12,9 +12,11 @@
  * an image is first copied with its padding into scratch (so every tile's patch is in bounds),
  * each 6-float patch row of four tiles is gathered with a transpose, and the output rows of four
  * tiles are transposed back before they are stored. A quad's 36 transformed vectors are
- * consecutive, so the transforms address them by constant offsets. Tiles are processed in blocks
- * of `block` (a multiple of 4, from the TypeScript side) so V and Mx stay in cache. Every output sums its channels in ascending order inside its own tile, so results do
- * not depend on the thread count or the block size. src/kernels/winograd.ts is the reference.
+ * consecutive, so the transforms address them by constant offsets. The tiles of a call's images
+ * are numbered across the images and processed in blocks of `block` (a multiple of 4, from the
+ * TypeScript side) so V and Mx stay in cache. Every output sums its channels in ascending order
+ * inside its own tile, so results depend neither on the thread count nor on how images are
+ * grouped into calls and blocks. src/kernels/winograd.ts is the reference.
  */
 #include "kernels.h"
 #include "winograd.h"
