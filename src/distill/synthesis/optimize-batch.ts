@@ -9,7 +9,7 @@
 import { InternalError } from '../../errors.js';
 import type { Graph } from '../../ir/graph.js';
 import { makeTensor, type Tensor } from '../../ir/tensor.js';
-import { backward, forwardWithTape } from '../../train/backprop.js';
+import { backward, forwardWithTape, recycleTape } from '../../train/backprop.js';
 import { adam } from '../../train/optimizers.js';
 import { cosineSchedule } from '../../train/schedule.js';
 import type { Random } from '../../util/random.js';
@@ -80,6 +80,7 @@ export function optimizeBatch(graph: Graph, x: Float32Array, o: BatchOptions): M
     const g = grads.get(input.name)!.data as Float32Array;
     if (dy !== 0 || dx !== 0) roll(g, input.shape, -dy, -dx, gradX);
     else gradX.set(g);
+    recycleTape(tape); // read no more: the next step's forward reuses its buffers
     const prior = addPriors(x, input.shape, o.range, o.priors, gradX, levels);
     if (coarse) coarse.reduce(gradX, pixels.grad);
     else pixels.grad.set(gradX);
