@@ -70,6 +70,7 @@ export function runWinogradForward(
   if (!call) return false;
   const { arena } = call;
   const block = winogradBlock(s);
+  const imagesPerCall = winogradImagesPerCall(s);
   const pIn = arena.reserve(input.length);
   const pW = arena.reserve(weight.length);
   // 36 matrices M x C, each 16 floats longer (u_plane in wasm/src/winograd.h).
@@ -77,7 +78,8 @@ export function runWinogradForward(
   const pB = bias ? arena.reserve(bias.length) : 0;
   const pOut = arena.reserve(out.length);
   const scratchFloats = winogradScratchFloats(s, block);
-  const scratch = Array.from({ length: shareCount(sizes(s).macs, s.batch) }, () => arena.reserve(scratchFloats));
+  const runs = Math.ceil(s.batch / imagesPerCall);
+  const scratch = Array.from({ length: shareCount(sizes(s).macs, runs) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s, clamp);
   arena.write(pIn, input);
@@ -86,7 +88,7 @@ export function runWinogradForward(
   call.kernels.exports['winograd_weights']!(pU, pW, s.outChannels, s.inChannels, 0, s.outChannels);
   // Image runs claimed by whichever thread is free (arguments 5, 6: the image range).
   const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block]);
-  runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, winogradImagesPerCall(s));
+  runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, imagesPerCall);
   arena.read(out, pOut);
   return true;
 }
