@@ -8,7 +8,8 @@
  * costs a few bits over the direct sum's ~1e-7 x scale: the worst seen here is ~2e-6 x scale,
  * and a wrong coefficient, tap, pad or tile edge gives errors of order 1 x scale.
  * The shapes cover odd sizes (partial edge tiles), padding 0/1/2 and asymmetric, batch > 1, channel
- * counts that are not multiples of 4, several tile blocks per image, and fused Relu/Clip bounds.
+ * counts that are not multiples of 4, several tile blocks per image, several images per call,
+ * negative padding (the adjoint of a conv padded by more than 2), and fused Relu/Clip bounds.
  */
 import { describe, expect, it } from 'vitest';
 import { conv2dReference, type Conv2dShape } from '../../src/kernels/conv2d.js';
@@ -38,6 +39,7 @@ const SHAPES: Conv2dShape[] = [
   shape(1, 20, 38, 38, 20, [1, 1, 1, 1]), // 100 tiles: more than one block
   shape(4, 64, 8, 8, 64, [1, 1, 1, 1]), // resnet8's last stage: four tiles per image
   shape(2, 3, 4, 4, 4, [0, 0, 0, 0]), // one partial tile
+  shape(2, 6, 11, 10, 5, [-1, -1, 0, -1]), // negative padding: the input gradient of a conv padded by 3
 ];
 
 function tensors(s: Conv2dShape, seed: number) {
