@@ -113,12 +113,27 @@ export function recycleTape(tape: Tape): void {
     protectedBuffers.add((tape.raw.get(name) ?? tape.values.get(name))?.data.buffer);
     if (!tape.transforms.has(name)) protectedBuffers.add(tape.values.get(name)?.data.buffer);
   }
-  for (const t of graph.initializers.values()) protectedBuffers.add(t.data.buffer);
-  const candidates = new Set([...tape.values.values(), ...tape.raw.values(), ...tape.preActivation.values()].map((t) => t.data));
-  for (const data of candidates) if (data instanceof Float32Array && !protectedBuffers.has(data.buffer)) giveFloat32(data);
+  giveUnprotected(graph, [...tape.values.values(), ...tape.raw.values(), ...tape.preActivation.values()], protectedBuffers);
   tape.values.clear();
   tape.raw.clear();
   tape.preActivation.clear();
+}
+
+/**
+ * The same for the values a runGraph(graph, feeds, { keepAll: true }) returned (a teacher's
+ * forward, read for one step): all but the graph inputs', initializers' and buffers they share.
+ */
+export function recycleValues(graph: Graph, values: Map<string, Tensor>): void {
+  const protectedBuffers = new Set<unknown>(graph.inputs.map((v) => values.get(v.name)?.data.buffer));
+  giveUnprotected(graph, [...values.values()], protectedBuffers);
+  values.clear();
+}
+
+function giveUnprotected(graph: Graph, tensors: Tensor[], protectedBuffers: Set<unknown>): void {
+  for (const t of graph.initializers.values()) protectedBuffers.add(t.data.buffer);
+  for (const data of new Set(tensors.map((t) => t.data))) {
+    if (data instanceof Float32Array && !protectedBuffers.has(data.buffer)) giveFloat32(data);
+  }
 }
 
 function readValue(tape: Tape, node: Node, name: string): Tensor {

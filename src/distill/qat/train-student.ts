@@ -13,7 +13,7 @@ import type { Graph } from '../../ir/graph.js';
 import { makeTensor, sizeOf, type Tensor } from '../../ir/tensor.js';
 import type { BitPolicy } from '../../pipeline/bit-policy.js';
 import type { QModel } from '../../quant/qmodel.js';
-import { recycleTape } from '../../train/backprop.js';
+import { recycleTape, recycleValues } from '../../train/backprop.js';
 import { withBatch } from '../../train/batch.js';
 import { adam } from '../../train/optimizers.js';
 import { computeGradients } from '../../train/parameters.js';
@@ -122,6 +122,7 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
       { transforms: student.transforms },
     );
     recycleTape(tape); // read no more: the next step's forward reuses its buffers
+    recycleValues(teacherB, all); // the teacher's too (target points into it)
     optimizer.step(schedule(step));
     // Step sizes train in log space: Adam's update is then a relative change, the same for a
     // step of 1e-3 and of 1, and a step can never reach zero or change sign.
