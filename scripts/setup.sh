@@ -4,14 +4,13 @@
 # WebAssembly kernels (`npm ci` runs the `prepare` script). Used by README's quick start and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-# clang + lld: the WebAssembly kernels are built from source by `npm ci` (prepare); llvm's
-# llvm-objdump lets that build make the relaxed-SIMD (fused multiply-add) variant too.
+# clang + lld: the WebAssembly kernels are built from source by `npm ci` (prepare); clang-16 +
+# lld-16 build their relaxed-SIMD (fused multiply-add) variant (clang 14 lacks its standard opcodes).
 # gcc, gcc-arm-none-eabi + newlib: the emitted C is compiled by `edgec verify` and the tests.
 # qemu-system-arm: `edgec verify --qemu` runs the emitted C on emulated Cortex-M boards.
 # chromium: the test that renders report.html headless.
 # libonnx-testdata: the ONNX backend conformance data the tests run.
-DEBIAN_PACKAGES=(gcc make clang lld llvm gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm chromium libonnx-testdata)
+DEBIAN_PACKAGES=(gcc make clang lld clang-16 lld-16 gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm chromium libonnx-testdata)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

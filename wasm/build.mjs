@@ -13,13 +13,13 @@
  * It builds two modules from the same sources: edgec-kernels.wasm (128-bit SIMD, multiply then add)
  * and edgec-kernels-relaxed.wasm (-mrelaxed-simd: madd in kernels.h becomes f32x4.relaxed_madd, a
  * fused multiply-add on x86 with FMA and on Arm), which src/kernels/wasm/module.ts loads when the
- * engine supports it. Clang 14 encodes that instruction with the pre-standard opcode of f32x4.fma;
- * the build finds each one with llvm-objdump (set EDGEC_LLVM_OBJDUMP to choose it) and rewrites it
- * to the standard opcode in place (same length). Without llvm-objdump the relaxed module is skipped
- * (the plain one is used everywhere).
+ * engine supports it. Only clang 16 and later encode that instruction with its standard opcode, so
+ * the relaxed build uses the first of EDGEC_CLANG_RELAXED, clang-19 ... clang-16, or clang itself
+ * when it is recent enough (Debian bookworm: `apt-get install clang-16 lld-16`, which
+ * scripts/setup.sh does). Without one the relaxed module is skipped and the plain one serves.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -28,7 +28,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sources = join(here, 'src');
 const build = join(here, 'build');
 const clang = process.env.EDGEC_CLANG || 'clang';
-const objdump = process.env.EDGEC_LLVM_OBJDUMP || 'llvm-objdump';
 /** 2 GiB of 64 KiB pages: must match MAX_PAGES in src/kernels/wasm/module.ts. */
 const MAX_MEMORY_BYTES = 32768 * 65536;
 
@@ -46,15 +45,15 @@ function run(tool, args) {
 }
 
 /** Compiles every .c with `extra` flags into build/<objDir>, links them into build/<name>; returns the path. */
-function buildModule(name, objDir, extra) {
+function buildModule(compiler, name, objDir, extra) {
   const output = join(build, name);
   mkdirSync(join(build, objDir), { recursive: true });
   const objects = [];
   for (const file of readdirSync(sources).filter((f) => f.endsWith('.c')).sort()) {
     const source = join('src', file);
     const object = join('build', objDir, file.replace(/\.c$/, '.o'));
-    run(clang, [...cflags, ...extra, '-c', source, '-o', object]);
-    const assembly = run(clang, [...cflags, ...extra, '-S', source, '-o', '-']);
+    run(compiler, [...cflags, ...extra, '-c', source, '-o', object]);
+    const assembly = run(compiler, [...cflags, ...extra, '-S', source, '-o', '-']);
     if (assembly.includes('__stack_pointer')) {
       process.stderr.write(`wasm/build.mjs: ${source} uses the shadow stack (a local array or an address-taken local); threads share one memory, so kernels must not\n`);
       process.exit(1);
@@ -62,75 +61,48 @@ function buildModule(name, objDir, extra) {
     objects.push(object);
   }
   const partial = `${output}.partial`;
-  run(clang, [...cflags, ...extra, '-fuse-ld=lld', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--shared-memory',
+  run(compiler, [...cflags, ...extra, '-fuse-ld=lld', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--shared-memory',
     `-Wl,--max-memory=${MAX_MEMORY_BYTES}`, '-Wl,--export=__heap_base', '-Wl,--strip-debug', '-o', partial, ...objects]);
   return { output, partial };
 }
 
-/** Byte offset of the code section's contents in a wasm binary (section id 10). */
-function codeSectionStart(bytes) {
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      size |= (byte & 0x7f) << shift;
-      if (byte < 0x80) break;
-    }
-    if (id === 10) return at;
-    at += size;
-  }
-  throw new Error('no code section');
-}
-
-/**
- * Rewrites clang 14's f32x4.fma (0xfd 0xaf 0x01) to f32x4.relaxed_madd (0xfd 0x85 0x02) at the
- * offsets llvm-objdump decodes it at (code-section relative), so no immediate that happens to hold
- * those bytes is touched. Returns the count, or undefined when llvm-objdump is not installed.
- */
-function patchRelaxedMadd(file) {
-  let listing;
+/** Major version of a clang on PATH, or undefined when it is not installed. */
+function clangMajor(tool) {
   try {
-    listing = execFileSync(objdump, ['-d', file], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    if (e.code === 'ENOENT') return undefined;
-    process.stderr.write(`wasm/build.mjs: ${objdump}: ${e.stderr || e.message}\n`);
-    process.exit(1);
+    const banner = execFileSync(tool, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const match = /clang version (\d+)/.exec(banner);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
   }
-  const bytes = readFileSync(file);
-  const code = codeSectionStart(bytes);
-  let count = 0;
-  for (const match of listing.matchAll(/^\s*([0-9a-f]+):\s+fd af 01\s+f32x4\.fma\s*$/gm)) {
-    const at = code + parseInt(match[1], 16);
-    if (bytes[at] !== 0xfd || bytes[at + 1] !== 0xaf || bytes[at + 2] !== 0x01) {
-      process.stderr.write(`wasm/build.mjs: ${file}: no f32x4.fma at code offset ${match[1]}\n`);
-      process.exit(1);
-    }
-    bytes[at + 1] = 0x85;
-    bytes[at + 2] = 0x02;
-    count++;
-  }
-  writeFileSync(file, bytes);
-  return count;
 }
 
-const plain = buildModule('edgec-kernels.wasm', 'obj', []);
+/** A clang that emits relaxed SIMD's standard opcodes (16 or later), or undefined. */
+function relaxedClang() {
+  if (process.env.EDGEC_CLANG_RELAXED) return process.env.EDGEC_CLANG_RELAXED;
+  for (const tool of [clang, 'clang-19', 'clang-18', 'clang-17', 'clang-16']) {
+    if ((clangMajor(tool) ?? 0) >= 16) return tool;
+  }
+  return undefined;
+}
+
+const plain = buildModule(clang, 'edgec-kernels.wasm', 'obj', []);
 renameSync(plain.partial, plain.output);
 process.stdout.write(`wasm/build.mjs: built ${plain.output}\n`);
 
-const relaxed = buildModule('edgec-kernels-relaxed.wasm', 'obj-relaxed', ['-mrelaxed-simd', '-DEDGEC_RELAXED_SIMD']);
-const patched = patchRelaxedMadd(relaxed.partial);
-// This Node may not enable relaxed SIMD by default: the flag only makes validate() accept it.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-if (patched === undefined) {
-  rmSync(relaxed.partial);
-  if (existsSync(relaxed.output)) rmSync(relaxed.output);
-  process.stdout.write(`wasm/build.mjs: ${objdump} not found (Debian: apt-get install llvm): no relaxed-SIMD module, the plain one serves\n`);
-} else if (!WebAssembly.validate(readFileSync(relaxed.partial))) {
-  process.stderr.write(`wasm/build.mjs: the relaxed-SIMD module does not validate (${patched} madd rewritten)\n`);
-  process.exit(1);
+const relaxedName = 'edgec-kernels-relaxed.wasm';
+const relaxedCompiler = relaxedClang();
+if (relaxedCompiler === undefined) {
+  if (existsSync(join(build, relaxedName))) rmSync(join(build, relaxedName));
+  process.stdout.write('wasm/build.mjs: no clang >= 16 (Debian: apt-get install clang-16 lld-16): no relaxed-SIMD module, the plain one serves\n');
 } else {
+  const relaxed = buildModule(relaxedCompiler, relaxedName, 'obj-relaxed', ['-mrelaxed-simd', '-DEDGEC_RELAXED_SIMD']);
+  // This Node may not enable relaxed SIMD by default: the flag only makes validate() accept it.
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (!WebAssembly.validate(readFileSync(relaxed.partial))) {
+    process.stderr.write(`wasm/build.mjs: ${relaxed.partial} (built by ${relaxedCompiler}) does not validate\n`);
+    process.exit(1);
+  }
   renameSync(relaxed.partial, relaxed.output);
-  process.stdout.write(`wasm/build.mjs: built ${relaxed.output} (${patched} relaxed madd)\n`);
+  process.stdout.write(`wasm/build.mjs: built ${relaxed.output} with ${relaxedCompiler}\n`);
 }

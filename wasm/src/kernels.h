@@ -18,14 +18,16 @@
  * build (wasm/build.mjs, -DEDGEC_RELAXED_SIMD) makes it one f32x4.relaxed_madd, which V8 turns into a
  * fused multiply-add where the CPU has one (one rounding instead of two: results may differ from the
  * plain build in the last bits); the plain build keeps mul then add (c + a * b, as the kernels had
- * it). Clang 14 spells the instruction __builtin_wasm_fma_f32x4 with a pre-standard opcode
- * (f32x4.fma, 0xfd 0xaf); build.mjs rewrites it to relaxed_madd's (0xfd 0x105), which computes
- * a * b + c from the same operands. Later clangs have __builtin_wasm_relaxed_madd_f32x4.
+ * it). The instruction's standard encoding (0xfd 0x105) needs clang 16 or later, which build.mjs
+ * picks for that build only.
  */
-#if defined(EDGEC_RELAXED_SIMD) && __has_builtin(__builtin_wasm_relaxed_madd_f32x4)
-static inline v128_t madd(v128_t a, v128_t b, v128_t c) { return __builtin_wasm_relaxed_madd_f32x4(a, b, c); }
-#elif defined(EDGEC_RELAXED_SIMD)
-static inline v128_t madd(v128_t a, v128_t b, v128_t c) { return __builtin_wasm_fma_f32x4(a, b, c); }
+#if defined(EDGEC_RELAXED_SIMD)
+#if !__has_builtin(__builtin_wasm_relaxed_madd_f32x4)
+#error "the relaxed-SIMD build needs clang >= 16 (__builtin_wasm_relaxed_madd_f32x4)"
+#endif
+static inline v128_t madd(v128_t a, v128_t b, v128_t c) {
+  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+}
 #else
 static inline v128_t madd(v128_t a, v128_t b, v128_t c) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
 #endif

@@ -24,7 +24,7 @@ const PAGE_BYTES = 65536;
 
 /** The built module, at the same depth from src/kernels/wasm/ and dist/kernels/wasm/. */
 export const WASM_PATH = fileURLToPath(new URL('../../../wasm/build/edgec-kernels.wasm', import.meta.url));
-/** The relaxed-SIMD build beside it (absent when wasm/build.mjs found no llvm-objdump). */
+/** The relaxed-SIMD build beside it (absent when wasm/build.mjs found no clang >= 16). */
 export const RELAXED_WASM_PATH = fileURLToPath(new URL('../../../wasm/build/edgec-kernels-relaxed.wasm', import.meta.url));
 
 /** The exported kernels: pointers and sizes are i32; see wasm/src/kernels.h. */
