@@ -5,12 +5,16 @@
  * channel counts that decide MIN_CHANNELS in src/kernels/wasm/winograd-wasm.ts. Prints the least
  * CPU milliseconds of 21 interleaved calls each (process.cpuUsage, summed over threads; load only
  * slows a call down, so the least is the steadiest figure on a shared machine), with the load
- * average and the largest difference between the two kernels' outputs.
+ * average and the largest difference between the two kernels' outputs. Then the same for the
+ * weight gradient (dw and db): the direct kernel (conv_backward_weight, EDGEC_WINOGRAD=off) against
+ * winograd_weight_grad (src/kernels/wasm/winograd-wgrad-wasm.ts), which decides where that one runs.
  */
 import { loadavg } from 'node:os';
 import type { Conv2dShape } from '../src/kernels/conv2d.js';
 import { runConvForward } from '../src/kernels/wasm/conv-call.js';
+import { wasmConv2dBackwardWeight } from '../src/kernels/wasm/conv2d-backward-wasm.js';
 import { runWinogradForward } from '../src/kernels/wasm/winograd-wasm.js';
+import { runWinogradWeightGrad } from '../src/kernels/wasm/winograd-wgrad-wasm.js';
 import { rng } from '../src/util/random.js';
 
 const threadsAt = process.argv.indexOf('--threads');
@@ -71,4 +75,25 @@ for (const [name, s] of LAYERS) {
   const [d, g] = cpuMs(() => runConvForward(direct, x, w, b, s), () => runWinogradForward(winograd, x, w, b, s)) as [number, number];
   const gflops = (ms: number) => ((2 * macs) / ms / 1e6).toFixed(1);
   process.stdout.write(`${name.padEnd(28)} direct ${d.toFixed(2).padStart(6)} ms (${gflops(d)} GFLOP/s)  winograd ${g.toFixed(2).padStart(6)} ms (${gflops(g)} effective)  ${(d / g).toFixed(2)}x  max|diff| ${worst.toExponential(1)}\n`);
+}
+
+process.stdout.write('weight gradient (dw and db)\n');
+for (const [name, s] of LAYERS) {
+  const x = randomArray(s.batch * s.inChannels * s.inHeight * s.inWidth, 1);
+  const dy = randomArray(s.batch * s.outChannels * s.outHeight * s.outWidth, 4);
+  const direct = new Float32Array(s.outChannels * s.inChannels * 9);
+  const winograd = new Float32Array(direct.length);
+  const db = new Float32Array(s.outChannels);
+  const runDirect = () => {
+    process.env['EDGEC_WINOGRAD'] = 'off';
+    wasmConv2dBackwardWeight(direct, dy, x, s, db);
+    delete process.env['EDGEC_WINOGRAD'];
+  };
+  const runWinograd = () => runWinogradWeightGrad(winograd, dy, x, s, db);
+  runDirect();
+  runWinograd();
+  const worst = direct.reduce((m, v, i) => Math.max(m, Math.abs(v - winograd[i]!)), 0);
+  const scale = direct.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const [d, g] = cpuMs(runDirect, runWinograd) as [number, number];
+  process.stdout.write(`${name.padEnd(28)} direct ${d.toFixed(2).padStart(6)} ms  winograd ${g.toFixed(2).padStart(6)} ms  ${(d / g).toFixed(2)}x  max|diff| ${worst.toExponential(1)} (max|dw| ${scale.toFixed(0)})\n`);
 }

@@ -21,18 +21,6 @@
 #include "kernels.h"
 #include "winograd.h"
 
-#define TRANSPOSE4(a, b, c, d)                                      \
-  do {                                                              \
-    v128_t t0_ = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);              \
-    v128_t t1_ = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);              \
-    v128_t t2_ = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);              \
-    v128_t t3_ = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);              \
-    a = wasm_i32x4_shuffle(t0_, t1_, 0, 1, 4, 5);                   \
-    b = wasm_i32x4_shuffle(t0_, t1_, 2, 3, 6, 7);                   \
-    c = wasm_i32x4_shuffle(t2_, t3_, 0, 1, 4, 5);                   \
-    d = wasm_i32x4_shuffle(t2_, t3_, 2, 3, 6, 7);                   \
-  } while (0)
-
 static inline v128_t splat(float f) { return wasm_f32x4_splat(f); }
 
 /* B^T along six vectors x[0], x[s], ..., x[5s], in place (12 multiply-adds with madd fused). */
@@ -102,20 +90,8 @@ static inline void store_cols(float *dst, v128_t v, int cols) {
   if (cols > 2) dst[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
-/*
- * Where each tile of a block reads and writes, computed once per block instead of dividing by the
- * tile-row length per channel: 4 ints per tile (patch offset from the first padded image's plane,
- * output offset from the first image's output plane, output rows and columns inside the plane,
- * 0 rows for the padding lanes past the last tile).
- */
-enum { AT_PATCH, AT_OUT, ROWS, COLS, TILE_INTS };
-
-/* The tiles of a run of images, numbered image by image, row by row. */
-typedef struct {
-  int total, per_image, tw, Wp, OH, OW, padded_image, out_image;
-} Tiling;
-
-static inline __attribute__((always_inline)) void tile_table(int *table, const Tiling *z, int t0, int nb) {
+/* The tile table of block [t0, t0 + nb) (declared in winograd.h; the weight gradient uses it too). */
+void winograd_tile_table(int *table, const Tiling *z, int t0, int nb) {
   for (int t = 0; t < nb; t++, table += TILE_INTS) {
     const int at = t0 + t < z->total ? t0 + t : z->total - 1, image = at / z->per_image, tt = at % z->per_image;
     const int oy = 4 * (tt / z->tw), ox = 4 * (tt % z->tw);
@@ -157,7 +133,7 @@ static inline __attribute__((always_inline)) void output_tiles(float *y, int OW,
  * outside x (pads may be negative: the adjoint of a conv padded by more than 2). no_builtin keeps
  * clang from turning the row loops into memory.fill/copy, which V8 runs as a call per row.
  */
-__attribute__((no_builtin)) static void pad_image(float *dst, const float *x, int C, const ConvGeom *g, int Hp, int Wp) {
+__attribute__((no_builtin)) void winograd_pad_image(float *dst, const float *x, int C, const ConvGeom *g, int Hp, int Wp) {
   const int H = g->in_h, W = g->in_w, pt = g->pad_t, pl = g->pad_l;
   const int q0 = pl > 0 ? pl : 0, q1 = W + pl < Wp ? (W + pl > q0 ? W + pl : q0) : Wp;
   const v128_t zero = wasm_f32x4_splat(0.0f);
@@ -170,6 +146,21 @@ __attribute__((no_builtin)) static void pad_image(float *dst, const float *x, in
       int q = q0;
       for (; q + 4 <= q1; q += 4) wasm_v128_store(dst + q, wasm_v128_load(src + q));
       for (; q < q1; q++) dst[q] = src[q];
+    }
+  }
+}
+
+/* V[q][c][.] = B^T d B for the nb tiles of a block (table `tiles`) and the C planes of `padded`. */
+void winograd_input_block(v128_t *V, const float *padded, long padded_plane, const int *tiles, int C, int nb, int Wp) {
+  for (int c = 0; c < C; c++) {
+    const float *plane = padded + c * padded_plane;
+    for (int t = 0; t < nb; t += 4) {
+      const int *at = tiles + t * TILE_INTS;
+      const float *p0 = plane + at[AT_PATCH], *p1 = plane + at[TILE_INTS + AT_PATCH];
+      const float *p2 = plane + at[2 * TILE_INTS + AT_PATCH], *p3 = plane + at[3 * TILE_INTS + AT_PATCH];
+      v128_t *v = V + ((long)t / 4 * C + c) * 36;
+      if (p1 == p0 + 4 && p2 == p0 + 8 && p3 == p0 + 12) input_tiles(v, p0, p1, p2, p3, Wp, 1);
+      else input_tiles(v, p0, p1, p2, p3, Wp, 0);
     }
   }
 }
@@ -192,22 +183,12 @@ void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const
   v128_t *V = (v128_t *)(padded + (long)(n1 - n0) * z.padded_image), *Mx = V + 9L * C * block;
   int *tiles = (int *)(Mx + 9L * M * block);
   for (int n = n0; n < n1; n++)
-    pad_image(padded + (long)(n - n0) * z.padded_image, in + (long)n * C * g->in_h * g->in_w, C, g, Hp, Wp);
+    winograd_pad_image(padded + (long)(n - n0) * z.padded_image, in + (long)n * C * g->in_h * g->in_w, C, g, Hp, Wp);
   float *y = out + (long)n0 * z.out_image;
   for (int t0 = 0; t0 < z.total; t0 += block) {
     const int nb = z.total - t0 < block ? (z.total - t0 + 3) & ~3 : block;
-    tile_table(tiles, &z, t0, nb);
-    for (int c = 0; c < C; c++) {
-      const float *plane = padded + c * padded_plane;
-      for (int t = 0; t < nb; t += 4) {
-        const int *at = tiles + t * TILE_INTS;
-        const float *p0 = plane + at[AT_PATCH], *p1 = plane + at[TILE_INTS + AT_PATCH];
-        const float *p2 = plane + at[2 * TILE_INTS + AT_PATCH], *p3 = plane + at[3 * TILE_INTS + AT_PATCH];
-        v128_t *v = V + ((long)t / 4 * C + c) * 36;
-        if (p1 == p0 + 4 && p2 == p0 + 8 && p3 == p0 + 12) input_tiles(v, p0, p1, p2, p3, Wp, 1);
-        else input_tiles(v, p0, p1, p2, p3, Wp, 0);
-      }
-    }
+    winograd_tile_table(tiles, &z, t0, nb);
+    winograd_input_block(V, padded, padded_plane, tiles, C, nb, Wp);
     winograd_gemm(Mx, U, V, M, C, nb);
     for (int k = 0; k < M; k++) {
       const v128_t b = splat(bias ? bias[k] : 0.0f);

@@ -8,11 +8,13 @@
  *   other strides take conv_backward_input (GEMM then col2im) or depthwise_backward_input.
  * - Weight gradient: partial sums per fixed chunk of WEIGHT_GRAD_CHUNK images, added in chunk
  *   order, with the bias gradient in the same pass; bit-identical whatever the thread count.
+ *   Winograd-class convs take winograd-wgrad-wasm.ts instead where it wins.
  */
 import type { Conv2dShape } from '../conv2d.js';
 import { runDynamic } from '../parallel.js';
 import { beginConvCall, phaseImageFloats, shareCount, sizes, writeGeometry } from './conv-call.js';
 import { runFastestConvForward } from './winograd-wasm.js';
+import { runWinogradWeightGrad, winogradWeightGradWins } from './winograd-wgrad-wasm.js';
 
 /** Images per partial weight gradient: fixed, so the order of float additions is too. */
 export const WEIGHT_GRAD_CHUNK = 4;
@@ -84,6 +86,7 @@ export function wasmConv2dBackwardInput(dx: Float32Array, dy: Float32Array, weig
  * also the bias gradient (the sum of dy per channel, as channelBiasBackward).
  */
 export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, input: Float32Array, s: Conv2dShape, db?: Float32Array): boolean {
+  if (winogradWeightGradWins(s) && runWinogradWeightGrad(dw, dy, input, s, db)) return true;
   const call = beginConvCall();
   if (!call) return false;
   const { arena } = call;
