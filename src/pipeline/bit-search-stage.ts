@@ -16,7 +16,8 @@ import { equalizeCrossLayer } from '../quant/cross-layer-equalization.js';
 import type { ResolvedTarget } from '../targets/target.js';
 import { compareOutputs, makeProbe } from '../bits/sensitivity.js';
 import { checkLayerBits, type LayerBits } from '../bits/layer-bits.js';
-import { meetsDrop, searchBits, type Candidate } from '../bits/search.js';
+import { DISTILLED_PROXY_SCALE, meetsDrop, searchBits, type Candidate } from '../bits/search.js';
+import { synthesizeInputs } from '../distill/synthesize.js';
 import { explainSearch, proxyReport, type BitSearchReport, type RealizationReport } from '../bits/explain.js';
 import { chooseBits, type BitPolicy } from './bit-policy.js';
 import { bitsSpec, type ResolvedCompressOptions } from './options.js';
@@ -59,6 +60,20 @@ function autoPolicy(c: Candidate): BitPolicy {
   return { rule: 'auto', weightBits: Math.min(8, ...c.assignment.values()) as 8 | 4 | 2, perLayer: new Map(c.assignment), eightBitLayers: [], activation: c.activation };
 }
 
+/** Seed offset of the check samples from --seed (the calibration samples use --seed itself). */
+export const CHECK_SEED_OFFSET = 0x5eed;
+
+/**
+ * The samples a realized model is checked on. Distillation trains on every calibration sample, so
+ * a check on them would flatter it: with synthetic calibration data (no --calib) the check gets
+ * CHECK_SAMPLES of its own, synthesized with another seed; with --calib, held-out ones are not to
+ * be had (the check then sees samples distillation used, and says so in the report).
+ */
+function checkSamples(graph: Graph, samples: Samples, options: ResolvedCompressOptions): Samples {
+  if (options.calib !== undefined || !options.distill) return samples.filter((_, i) => i % 2 === 1).slice(0, CHECK_SAMPLES);
+  return synthesizeInputs(graph, { count: CHECK_SAMPLES, seed: options.seed + CHECK_SEED_OFFSET, inputRange: options.inputRange, ...(options.signal ? { signal: options.signal } : {}) }).samples;
+}
+
 /** The integer reference's outputs on each sample, concatenated. */
 export function integerOutputs(model: QModel, samples: Samples): Float32Array {
   const rows = samples.map((s) => dequantizeOutput(model, runQModel(model, [quantizeInput(model, s)])[0]!));
@@ -89,9 +104,12 @@ export async function chooseAndRealize<R extends { model: QModel }>(
     budgets: options.budgets,
     ...(options.layerBits ? { layerBits: options.layerBits } : {}),
     searchEnds: options.uniformBits,
+    // Distillation recovers most of what the proxy measures before it (DISTILLED_PROXY_SCALE);
+    // the check below holds the distilled model to --max-drop itself.
+    proxyScale: options.distill ? DISTILLED_PROXY_SCALE : 1,
     onProgress: (what, step, total) => reportProgress(options, { stage: what, ...(step !== undefined && total !== undefined ? { step, total } : {}) }),
   });
-  const holdout = samples.filter((_, i) => i % 2 === 1).slice(0, CHECK_SAMPLES);
+  const holdout = checkSamples(graph, samples, options);
   const reference = holdout.length > 0 ? makeProbe(equalized, holdout) : undefined;
   const realizations: RealizationReport[] = [];
   let last: { policy: BitPolicy; realized: R; candidate: Candidate } | undefined;
