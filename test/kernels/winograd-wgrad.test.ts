@@ -16,8 +16,7 @@ import { conv2dBackwardReference } from '../../src/kernels/conv2d-backward.js';
 import type { Conv2dShape } from '../../src/kernels/conv2d.js';
 import { wasmConv2dBackwardWeight } from '../../src/kernels/wasm/conv2d-backward-wasm.js';
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
-import { winogradBlock } from '../../src/kernels/wasm/winograd-wasm.js';
-import { runWinogradWeightGrad, wgradImagesPerChunk } from '../../src/kernels/wasm/winograd-wgrad-wasm.js';
+import { runWinogradWeightGrad, wgradBlock, wgradImagesPerChunk } from '../../src/kernels/wasm/winograd-wgrad-wasm.js';
 import { winogradWeightGradReference } from '../../src/kernels/winograd-wgrad.js';
 import { randomArray, withEnv } from './wasm-helpers.js';
 
@@ -106,7 +105,7 @@ describe.skipIf(!wasmKernels())('Winograd weight gradient WebAssembly kernel', (
 
   it('covers several chunks and blocks, and fails on a wrong input', () => {
     expect(wgradImagesPerChunk(SHAPES[1]!)).toBeGreaterThan(1);
-    expect(winogradBlock(SHAPES[5]!)).toBeLessThan(100);
+    expect(wgradBlock(SHAPES[5]!)).toBeLessThan(100);
     // The test can fail: one dy value moved by 0.1 (at the bottom-right edge) moves dw far past the tolerance.
     const s = SHAPES[1]!;
     const t = tensors(s, 5);

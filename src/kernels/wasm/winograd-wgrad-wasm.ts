@@ -12,7 +12,7 @@
 import type { Conv2dShape } from '../conv2d.js';
 import { runDynamic } from '../parallel.js';
 import { beginConvCall, shareCount, sizes, writeGeometry } from './conv-call.js';
-import { winogradBlock, winogradWins } from './winograd-wasm.js';
+import { winogradWins } from './winograd-wasm.js';
 
 /** TILE_INTS of wasm/src/winograd.h, and the ints of its Tiling struct. */
 const TILE_INTS = 4;
@@ -22,9 +22,9 @@ const TILING_INTS = 8;
  * Tiles per chunk the chunk size aims at: the GEMM sums each accumulator across its lanes once per
  * block, so a block of few tiles (an 8x8 image has 4) pays that per handful of multiply-adds.
  */
-const TILES_PER_CHUNK = 64;
+const TILES_PER_CHUNK = 128;
 /** At most this many images per chunk, so that a batch of 32 still gives 4 chunks to share out. */
-const MAX_IMAGES_PER_CHUNK = 8;
+const MAX_IMAGES_PER_CHUNK = 16;
 
 function tilesPerImage(s: Conv2dShape): number {
   return Math.ceil(s.outHeight / 4) * Math.ceil(s.outWidth / 4);
@@ -33,6 +33,20 @@ function tilesPerImage(s: Conv2dShape): number {
 /** Images per chunk (a function of the shape alone, never of the thread count). */
 export function wgradImagesPerChunk(s: Conv2dShape): number {
   return Math.max(1, Math.min(MAX_IMAGES_PER_CHUNK, s.batch, Math.ceil(TILES_PER_CHUNK / tilesPerImage(s))));
+}
+
+/** Floats of V plus dM per tile block: 512 KiB, well inside a 2 MiB L2 (as BLOCK_FLOATS of winograd-wasm.ts). */
+const BLOCK_FLOATS = 131072;
+
+/**
+ * Tiles (a multiple of 8) per block of a chunk: as many as fit BLOCK_FLOATS, evened out over the
+ * chunk's blocks. Every accumulator of the GEMM is summed across its lanes once per block.
+ */
+export function wgradBlock(s: Conv2dShape): number {
+  const tiles = tilesPerImage(s) * wgradImagesPerChunk(s);
+  const cap = Math.max(8, Math.floor(BLOCK_FLOATS / (36 * (s.inChannels + s.outChannels)) / 8) * 8);
+  const blocks = Math.ceil(tiles / cap);
+  return Math.ceil(tiles / blocks / 8) * 8;
 }
 
 /** Floats of scratch per thread: padded images and tiled dy of a chunk, V and dM of a block, the tile table, the Tiling. */
@@ -45,9 +59,14 @@ function wgradScratchFloats(s: Conv2dShape, chunk: number, block: number): numbe
     TILE_INTS * block + TILING_INTS;
 }
 
-/** Whether the weight gradient of this conv takes the Winograd kernel: where the forward does (bench/winograd.ts). */
+/**
+ * Whether the weight gradient of this conv takes the Winograd kernel: where the forward does
+ * (bench/winograd.ts: 1.2-2.5x less CPU at resnet8's shapes and 4 to 16 channels; resnet8's
+ * 3-channel stem is slower by Winograd, 0.7x, and stays direct). EDGEC_WINOGRAD_WGRAD=off turns
+ * off this one alone (before/after measurements of the training step).
+ */
 export function winogradWeightGradWins(s: Conv2dShape): boolean {
-  return winogradWins(s);
+  return process.env['EDGEC_WINOGRAD_WGRAD'] !== 'off' && winogradWins(s);
 }
 
 /**
@@ -60,7 +79,7 @@ export function runWinogradWeightGrad(dw: Float32Array, dy: Float32Array, input:
   const { arena } = call;
   const chunk = wgradImagesPerChunk(s);
   const chunks = Math.ceil(s.batch / chunk);
-  const block = winogradBlock(s);
+  const block = wgradBlock(s);
   // One chunk's dU: 36 matrices M x C and 4 floats the finish's last vector may read past the end.
   const duSize = 36 * s.outChannels * s.inChannels + 4;
   const pDy = arena.reserve(dy.length);
