@@ -68,12 +68,12 @@ describe('spatial augmentation of synthetic batches', () => {
     const w = 5;
     const plane = Float32Array.from({ length: h * w }, rng(9));
     const blurred = Float32Array.from(plane);
-    boxBlur(blurred, new Float32Array(h * w), h, w, 2);
+    boxBlur(blurred, new Float32Array(h * w), h, w, 2, 1);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         let sum = 0;
         let n = 0;
-        for (let yy = Math.max(0, y - 2); yy <= Math.min(h - 1, y + 2); yy++) for (let xx = Math.max(0, x - 2); xx <= Math.min(w - 1, x + 2); xx++) [sum, n] = [sum + plane[yy * w + xx]!, n + 1];
+        for (let yy = Math.max(0, y - 2); yy <= Math.min(h - 1, y + 2); yy++) for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) [sum, n] = [sum + plane[yy * w + xx]!, n + 1];
         expect(Math.abs(blurred[y * w + x]! - sum / n)).toBeLessThan(1e-6);
       }
     }
@@ -81,9 +81,9 @@ describe('spatial augmentation of synthetic batches', () => {
 
   it('keeps values in the input range, is deterministic, and leaves vector inputs alone', () => {
     expect(spatialAugmentation([1, 64], [0, 1])).toBeUndefined();
-    const augment = spatialAugmentation([1, 3, 16, 16], [0, 1])!;
-    const shape = [4, 3, 16, 16];
-    const source = Float32Array.from({ length: 4 * 3 * 256 }, rng(5));
+    const augment = spatialAugmentation([1, 3, 32, 32], [0, 1])!;
+    const shape = [4, 3, 32, 32];
+    const source = Float32Array.from({ length: 4 * 3 * 1024 }, rng(5));
     const [a, b] = [Float32Array.from(source), Float32Array.from(source)];
     augment(a, shape, rng(1));
     augment(b, shape, rng(1));

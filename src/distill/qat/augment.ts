@@ -6,8 +6,8 @@
  * the useful ones lie nearer natural signals, which are dominated by low spatial frequencies
  * (images, spectrograms). Each batch element therefore gets, with its own random draws:
  *
- * - a separable box blur of radius 0..MAX_BLUR;
- * - a translation by up to MAX_SHIFT cells along each spatial axis (edges replicated);
+ * - a separable box blur, radius up to 1/AXIS_FRACTION of each spatial axis;
+ * - a translation by up to 1/AXIS_FRACTION of each spatial axis (edges replicated);
  * - a smooth random field mixed in: uniform noise on a coarse grid (2..8 cells a side), bilinearly
  *   upsampled, weight uniform in [0, 1] (noise-based pretraining data, Baradad et al. 2021).
  *
@@ -18,8 +18,8 @@
  */
 import type { Random } from '../../util/random.js';
 
-export const MAX_SHIFT = 2;
-export const MAX_BLUR = 2;
+/** Shifts and blur radii reach up to 1/AXIS_FRACTION of each spatial axis (2 cells of 32, none across 10). */
+export const AXIS_FRACTION = 16;
 const MIN_GRID = 2;
 const MAX_GRID = 8;
 
@@ -32,15 +32,17 @@ export function spatialAugmentation(inputShape: readonly number[], range: readon
     const [count, channels, h, w] = shape as [number, number, number, number];
     const plane = h * w;
     const scratch = new Float32Array(plane);
+    const [reachY, reachX] = [Math.floor(h / AXIS_FRACTION), Math.floor(w / AXIS_FRACTION)];
     for (let b = 0; b < count; b++) {
       const field = smoothField(h, w, range, random);
       const weight = random();
-      const dy = Math.floor(random() * (2 * MAX_SHIFT + 1)) - MAX_SHIFT;
-      const dx = Math.floor(random() * (2 * MAX_SHIFT + 1)) - MAX_SHIFT;
-      const radius = Math.floor(random() * (MAX_BLUR + 1));
+      const dy = Math.floor(random() * (2 * reachY + 1)) - reachY;
+      const dx = Math.floor(random() * (2 * reachX + 1)) - reachX;
+      const blur = random();
+      const [ry, rx] = [Math.floor(blur * (reachY + 1)), Math.floor(blur * (reachX + 1))];
       for (let c = 0; c < channels; c++) {
         const p = batch.subarray((b * channels + c) * plane, (b * channels + c + 1) * plane);
-        boxBlur(p, scratch, h, w, radius);
+        boxBlur(p, scratch, h, w, ry, rx);
         shiftPlane(p, scratch, h, w, dy, dx);
         for (let i = 0; i < plane; i++) p[i] = weight * field[i]! + (1 - weight) * p[i]!;
       }
@@ -83,14 +85,14 @@ export function shiftPlane(p: Float32Array, scratch: Float32Array, h: number, w:
   }
 }
 
-/** Separable mean over a (2r + 1) window along each axis, the window cut at the edges. */
-export function boxBlur(p: Float32Array, scratch: Float32Array, h: number, w: number, r: number): void {
-  if (r <= 0) return;
+/** Separable mean over a (2 ry + 1) x (2 rx + 1) window, the window cut at the edges. */
+export function boxBlur(p: Float32Array, scratch: Float32Array, h: number, w: number, ry: number, rx: number): void {
+  if (ry <= 0 && rx <= 0) return;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let sum = 0;
-      const from = Math.max(0, x - r);
-      const to = Math.min(w - 1, x + r);
+      const from = Math.max(0, x - rx);
+      const to = Math.min(w - 1, x + rx);
       for (let k = from; k <= to; k++) sum += p[y * w + k]!;
       scratch[y * w + x] = sum / (to - from + 1);
     }
@@ -98,8 +100,8 @@ export function boxBlur(p: Float32Array, scratch: Float32Array, h: number, w: nu
   for (let x = 0; x < w; x++) {
     for (let y = 0; y < h; y++) {
       let sum = 0;
-      const from = Math.max(0, y - r);
-      const to = Math.min(h - 1, y + r);
+      const from = Math.max(0, y - ry);
+      const to = Math.min(h - 1, y + ry);
       for (let k = from; k <= to; k++) sum += scratch[k * w + x]!;
       p[y * w + x] = sum / (to - from + 1);
     }
