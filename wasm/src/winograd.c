@@ -150,15 +150,18 @@ __attribute__((no_builtin)) void winograd_pad_image(float *dst, const float *x, 
   }
 }
 
-/* V[q][c][.] = B^T d B for the nb tiles of a block (table `tiles`) and the C planes of `padded`. */
-void winograd_input_block(v128_t *V, const float *padded, long padded_plane, const int *tiles, int C, int nb, int Wp) {
+/*
+ * V[q][c][.] = B^T d B for the nb tiles of a block (table `tiles`) and the C planes of `padded`;
+ * quads `vquad` vectors apart (36 x C here; the weight gradient pads it against cache-set conflicts).
+ */
+void winograd_input_block(v128_t *V, long vquad, const float *padded, long padded_plane, const int *tiles, int C, int nb, int Wp) {
   for (int c = 0; c < C; c++) {
     const float *plane = padded + c * padded_plane;
     for (int t = 0; t < nb; t += 4) {
       const int *at = tiles + t * TILE_INTS;
       const float *p0 = plane + at[AT_PATCH], *p1 = plane + at[TILE_INTS + AT_PATCH];
       const float *p2 = plane + at[2 * TILE_INTS + AT_PATCH], *p3 = plane + at[3 * TILE_INTS + AT_PATCH];
-      v128_t *v = V + ((long)t / 4 * C + c) * 36;
+      v128_t *v = V + (long)t / 4 * vquad + c * 36L;
       if (p1 == p0 + 4 && p2 == p0 + 8 && p3 == p0 + 12) input_tiles(v, p0, p1, p2, p3, Wp, 1);
       else input_tiles(v, p0, p1, p2, p3, Wp, 0);
     }
@@ -188,7 +191,7 @@ void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const
   for (int t0 = 0; t0 < z.total; t0 += block) {
     const int nb = z.total - t0 < block ? (z.total - t0 + 3) & ~3 : block;
     winograd_tile_table(tiles, &z, t0, nb);
-    winograd_input_block(V, padded, padded_plane, tiles, C, nb, Wp);
+    winograd_input_block(V, 36L * C, padded, padded_plane, tiles, C, nb, Wp);
     winograd_gemm(Mx, U, V, M, C, nb);
     for (int k = 0; k < M; k++) {
       const v128_t b = splat(bias ? bias[k] : 0.0f);

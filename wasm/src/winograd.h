@@ -47,6 +47,6 @@ void winograd_gemm(v128_t *Mx, const float *U, const v128_t *V, int M, int C, in
 
 void winograd_tile_table(int *table, const Tiling *z, int t0, int nb);
 void winograd_pad_image(float *dst, const float *x, int C, const ConvGeom *g, int Hp, int Wp);
-void winograd_input_block(v128_t *V, const float *padded, long padded_plane, const int *tiles, int C, int nb, int Wp);
+void winograd_input_block(v128_t *V, long vquad, const float *padded, long padded_plane, const int *tiles, int C, int nb, int Wp);
 
 #endif

@@ -95,13 +95,20 @@ static inline float lane_sum(v128_t a) {
 }
 
 /*
+ * Vectors from one quad's transformed tiles to the next in V and dM: 4 more than 36 x channels. The
+ * GEMM's inner loop runs over quads; at 36 x 64 vectors (36 KiB, 9 x 4 KiB) apart every load of it
+ * would fall in one L1 set.
+ */
+static inline long quad_stride(int channels) { return 36L * channels + 4; }
+
+/*
  * dU[xi][k][c] += sum_q sum_lanes dM[q][k][xi] V[q][c][xi] over the nb / 4 quads of a block: register
  * tiles of 2 output x 4 input channels (8 accumulators, 6 loads per 8 multiply-adds), then single
  * rows and columns for the channels past those multiples.
  */
 static void wgrad_gemm(float *dU, const v128_t *dM, const v128_t *V, int M, int C, int nb) {
   const int quads = nb / 4, M2 = M & ~1, C4 = C & ~3;
-  const long mq = 36L * M, vq = 36L * C;
+  const long mq = quad_stride(M), vq = quad_stride(C);
   for (int xi = 0; xi < 36; xi++) {
     float *du = dU + (long)xi * M * C;
     for (int k = 0; k < M2; k += 2) {
@@ -141,8 +148,8 @@ void EXPORT(winograd_weight_grad)(float *du_parts, float *db_parts, const float 
   const long padded_plane = (long)Hp * Wp, du_size = 36L * M * C + 4;
   const int tpad = (chunk * th * tw + 3) & ~3;
   float *padded = scratch, *dyt = padded + (long)chunk * C * padded_plane;
-  v128_t *V = (v128_t *)(dyt + (long)M * tpad * 16), *dM = V + 9L * C * block;
-  int *tiles = (int *)(dM + 9L * M * block);
+  v128_t *V = (v128_t *)(dyt + (long)M * tpad * 16), *dM = V + quad_stride(C) * (block / 4);
+  int *tiles = (int *)(dM + quad_stride(M) * (block / 4));
   /* In scratch, not a local: winograd_tile_table (another file) takes its address, and a local would live on the shadow stack. */
   Tiling *z = (Tiling *)(tiles + TILE_INTS * block);
   for (int ch = chunk0; ch < chunk1; ch++) {
@@ -157,9 +164,9 @@ void EXPORT(winograd_weight_grad)(float *du_parts, float *db_parts, const float 
     for (int t0 = 0; t0 < z->total; t0 += block) {
       const int nb = z->total - t0 < block ? (z->total - t0 + 3) & ~3 : block;
       winograd_tile_table(tiles, z, t0, nb);
-      winograd_input_block(V, padded, padded_plane, tiles, C, nb, Wp);
+      winograd_input_block(V, quad_stride(C), padded, padded_plane, tiles, C, nb, Wp);
       for (int k = 0; k < M; k++)
-        for (int t = 0; t < nb; t += 4) grad_tiles(dM + ((long)t / 4 * M + k) * 36, dyt + ((long)k * tpad + t0 + t) * 16);
+        for (int t = 0; t < nb; t += 4) grad_tiles(dM + (long)t / 4 * quad_stride(M) + k * 36L, dyt + ((long)k * tpad + t0 + t) * 16);
       wgrad_gemm(du, dM, V, M, C, nb);
     }
   }

@@ -55,7 +55,8 @@ function wgradScratchFloats(s: Conv2dShape, chunk: number, block: number): numbe
   const tw = Math.ceil(s.outWidth / 4);
   const paddedPlane = (4 * th + 2) * (4 * tw + 4);
   const tiles = Math.ceil((chunk * th * tw) / 4) * 4;
-  return chunk * s.inChannels * paddedPlane + s.outChannels * tiles * 16 + 36 * (s.inChannels + s.outChannels) * block +
+  // V and dM: block / 4 quads of (36 x channels + 4) vectors (quad_stride in wasm/src/winograd_wgrad.c).
+  return chunk * s.inChannels * paddedPlane + s.outChannels * tiles * 16 + (36 * (s.inChannels + s.outChannels) + 8) * block +
     TILE_INTS * block + TILING_INTS;
 }
 
