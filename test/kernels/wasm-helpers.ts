@@ -67,6 +67,17 @@ export function randomConvGeometry(seed: number, kind: GeometryKind): Conv2dShap
   };
 }
 
+/** A group-1, 3x3, stride-1 conv shape, the class the Winograd kernels take; pad = [top, left, bottom, right]. */
+export function winograd3x3Shape(batch: number, c: number, h: number, w: number, m: number, pad: [number, number, number, number]): Conv2dShape {
+  const [top, left, bottom, right] = pad;
+  return {
+    batch, inChannels: c, inHeight: h, inWidth: w, outChannels: m,
+    outHeight: h + top + bottom - 2, outWidth: w + left + right - 2,
+    kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
+    padTop: top, padLeft: left, groups: 1,
+  };
+}
+
 /** Runs `fn` with the given environment variables set, restoring them afterwards. */
 export function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));

@@ -18,19 +18,11 @@ import { wasmConv2dBackwardWeight } from '../../src/kernels/wasm/conv2d-backward
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
 import { runWinogradWeightGrad, wgradBlock, wgradImagesPerChunk } from '../../src/kernels/wasm/winograd-wgrad-wasm.js';
 import { winogradWeightGradReference } from '../../src/kernels/winograd-wgrad.js';
-import { randomArray, withEnv } from './wasm-helpers.js';
+import { randomArray, winograd3x3Shape, withEnv } from './wasm-helpers.js';
 
 const TOLERANCE = 2e-5;
 
-function shape(batch: number, c: number, h: number, w: number, m: number, pad: [number, number, number, number]): Conv2dShape {
-  const [top, left, bottom, right] = pad;
-  return {
-    batch, inChannels: c, inHeight: h, inWidth: w, outChannels: m,
-    outHeight: h + top + bottom - 2, outWidth: w + left + right - 2,
-    kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-    padTop: top, padLeft: left, groups: 1,
-  };
-}
+const shape = winograd3x3Shape;
 
 const SHAPES: Conv2dShape[] = [
   shape(3, 16, 32, 32, 16, [1, 1, 1, 1]), // resnet8's first stage: one image per chunk, 3 chunks

@@ -16,19 +16,11 @@ import { conv2dReference, type Conv2dShape } from '../../src/kernels/conv2d.js';
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
 import { runWinogradForward, winogradBlock } from '../../src/kernels/wasm/winograd-wasm.js';
 import { winogradApplies, winogradConv2dReference } from '../../src/kernels/winograd.js';
-import { randomArray, withEnv } from './wasm-helpers.js';
+import { randomArray, winograd3x3Shape, withEnv } from './wasm-helpers.js';
 
 const TOLERANCE = 2e-5;
 
-function shape(batch: number, c: number, h: number, w: number, m: number, pad: [number, number, number, number]): Conv2dShape {
-  const [top, left, bottom, right] = pad;
-  return {
-    batch, inChannels: c, inHeight: h, inWidth: w, outChannels: m,
-    outHeight: h + top + bottom - 2, outWidth: w + left + right - 2,
-    kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-    padTop: top, padLeft: left, groups: 1,
-  };
-}
+const shape = winograd3x3Shape;
 
 const SHAPES: Conv2dShape[] = [
   shape(2, 16, 32, 32, 16, [1, 1, 1, 1]), // resnet8's first stage
