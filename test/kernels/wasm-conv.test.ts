@@ -69,6 +69,35 @@ describe('WebAssembly conv kernels', () => {
     });
   }
 
+  it('forward agrees with conv2dReference on ResNet-8 stride-2 shapes (3x3 pad 1 and 1x1 shortcut, 16- and 32-wide rows)', () => {
+    // Whole 8-pixel output rows: the 3x3 takes the phase image (its stride-2 vector split), the
+    // 1x1 its gathered panels; odd and even widths so the split's scalar tail runs too.
+    const base = { batch: 2, dilationHeight: 1, dilationWidth: 1, groups: 1, strideHeight: 2, strideWidth: 2 };
+    const shapes: Conv2dShape[] = [];
+    for (const [h, w] of [[32, 32], [16, 16], [17, 31]] as const) {
+      const outHeight = Math.floor((h - 1) / 2) + 1, outWidth = Math.floor((w - 1) / 2) + 1;
+      shapes.push({ ...base, inChannels: 5, outChannels: 6, inHeight: h, inWidth: w, outHeight, outWidth,
+        kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 });
+      shapes.push({ ...base, inChannels: 5, outChannels: 6, inHeight: h, inWidth: w, outHeight, outWidth,
+        kernelHeight: 1, kernelWidth: 1, padTop: 0, padLeft: 0 });
+    }
+    for (const [i, s] of shapes.entries()) {
+      const t = tensors(s, 40 + i);
+      const got = new Float32Array(t.dy.length).fill(NaN);
+      const want = new Float32Array(t.dy.length);
+      expect(wasmConv2dForward(got, t.x, t.w, t.b, s)).toBe(true);
+      conv2dReference(want, t.x, t.w, t.b, s);
+      expectAgree(got, want);
+      // The weight gradient reads the same phase image: the adjoint identities, as above.
+      const { y, dx, dw } = runAll(s, { ...t, b: new Float32Array(s.outChannels) });
+      const lhs = dot(y, t.dy);
+      let scale = 1;
+      for (let j = 0; j < y.length; j++) scale += Math.abs(y[j]! * t.dy[j]!);
+      expect(Math.abs(dot(t.x, dx) - lhs)).toBeLessThanOrEqual(1e-5 * scale);
+      expect(Math.abs(dot(t.w, dw) - lhs)).toBeLessThanOrEqual(1e-5 * scale);
+    }
+  });
+
   it('give bit-identical results on 1, 2 and 3 threads', () => {
     // Large enough that every kernel splits its work (see MACS_PER_THREAD in conv2d-wasm.ts).
     const base = {

@@ -101,12 +101,13 @@ static void tile_4x8_shifted(float *out, int ldo, const float *w, int K, const f
 }
 
 /*
- * Whether a conv takes the shifted path: whole panels per output row (and not 1x1 stride 1,
- * whose input already is the matrix), so a panel's eight columns are, for every tap, eight
+ * Whether a conv takes the shifted path: whole panels per output row (and not 1x1: at stride 1
+ * the input already is the matrix; a strided 1x1 reads one pixel in stride^2, which its panels
+ * gather directly, where the phase image would copy every pixel), so a panel's eight columns are, for every tap, eight
  * consecutive floats of one row of one phase of the padded image.
  */
 static int shifted_path(const ConvGeom *g) {
-  return g->out_w % PANEL == 0 && !is_pointwise(g);
+  return g->out_w % PANEL == 0 && !is_pointwise(g) && !(g->k_h == 1 && g->k_w == 1);
 }
 
 /*

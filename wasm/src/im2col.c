@@ -203,7 +203,15 @@ void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, in
           for (; q < Wq; q++) dst[q] = 0.0f;
           continue;
         }
-        for (int q = 0, iw = ph - g->pad_l; q < Wq; q++, iw += s) dst[q] = iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
+        int q = 0, iw = ph - g->pad_l;
+        if (s == 2) {
+          /* Up to the first column inside the row, then four at a time from two vectors (the even
+           * lanes) while all eight floats read lie in the row, then the rest one by one. */
+          for (; q < Wq && iw < 0; q++, iw += 2) dst[q] = 0.0f;
+          for (; q + 4 <= Wq && iw + 8 <= g->in_w; q += 4, iw += 8)
+            wasm_v128_store(dst + q, wasm_i32x4_shuffle(wasm_v128_load(row + iw), wasm_v128_load(row + iw + 4), 0, 2, 4, 6));
+        }
+        for (; q < Wq; q++, iw += s) dst[q] = iw >= 0 && iw < g->in_w ? row[iw] : 0.0f;
       }
     }
   }

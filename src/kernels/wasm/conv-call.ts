@@ -72,10 +72,11 @@ export function writeGeometry(call: ConvCall, s: Conv2dShape, clamp?: readonly [
 
 /**
  * Scratch per thread of conv_forward.c: its phase image and K tap offsets on the shifted path
- * (whole 8-pixel panels per output row, not a stride-1 1x1), else one K x 8 column panel.
+ * (whole 8-pixel panels per output row, not a 1x1: shifted_path in conv_forward.c), else one K x 8
+ * column panel.
  */
 function forwardScratchFloats(s: Conv2dShape, depth: number, pointwise: boolean): number {
-  if (s.outWidth % PANEL !== 0 || pointwise) return PANEL * depth;
+  if (s.outWidth % PANEL !== 0 || pointwise || (s.kernelHeight === 1 && s.kernelWidth === 1)) return PANEL * depth;
   return phaseImageFloats(s) + depth;
 }
 
