@@ -5,6 +5,7 @@
  */
 import { ModelError, describeNode } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
+import { giveFloat32 } from '../ir/buffer-pool.js';
 import type { Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrsOf, type AttrSchema } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
@@ -46,6 +47,7 @@ export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: R
   const lastUse = new Map<string, number>();
   graph.nodes.forEach((n, i) => n.inputs.forEach((name) => lastUse.set(name, i)));
   const outputs = new Set(graph.outputs.map((o) => o.name));
+  const kept = options.keepAll ? undefined : keptBuffers(graph, feeds);
 
   graph.nodes.forEach((node, i) => {
     const inputs = node.inputs.map((name) => {
@@ -58,11 +60,38 @@ export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: R
     node.outputs.forEach((name, k) => name !== '' && values.set(name, results[k]!));
     if (!options.keepAll) {
       for (const name of node.inputs) {
-        if (lastUse.get(name) === i && !outputs.has(name) && !graph.initializers.has(name)) values.delete(name);
+        if (lastUse.get(name) !== i || outputs.has(name) || graph.initializers.has(name)) continue;
+        const dead = values.get(name);
+        values.delete(name);
+        if (dead) recycleDead(dead, values, kept!);
       }
     }
   });
 
   if (options.keepAll) return values;
   return new Map(graph.outputs.map((o) => [o.name, values.get(o.name)!]));
+}
+
+/**
+ * Buffers a dead value may share that are not the run's to recycle: the feeds', the initializers'
+ * and node attributes' (a Constant returns its attribute tensor itself, run after run).
+ */
+function keptBuffers(graph: Graph, feeds: Record<string, Tensor>): Set<unknown> {
+  const kept = new Set<unknown>([...graph.initializers.values(), ...Object.values(feeds)].map((t) => t.data.buffer));
+  for (const node of graph.nodes) {
+    for (const attr of Object.values(node.attrs)) if (attr.kind === 'tensor') kept.add(attr.value.data.buffer);
+  }
+  return kept;
+}
+
+/**
+ * Hands a dead intermediate's buffer to the float32 pool (ir/buffer-pool.ts), which the next
+ * node's output then takes: fresh multi-megabyte arrays cost page faults and collections (a
+ * ResNet-8 batch-32 forward ~10% of its CPU). Not when a live value still shares it (Reshape,
+ * Flatten and Identity return views of their input) or it is one of `kept`.
+ */
+function recycleDead(dead: Tensor, live: Map<string, Tensor>, kept: Set<unknown>): void {
+  if (!(dead.data instanceof Float32Array) || kept.has(dead.data.buffer)) return;
+  for (const t of live.values()) if (t.data.buffer === dead.data.buffer) return;
+  giveFloat32(dead.data);
 }
