@@ -4,7 +4,7 @@
  * cubic: by the four; extrapolated outputs read no input and return nothing). Resize's gradient runs these passes in
  * the reverse order of the forward's.
  */
-import { CUBIC_TAPS, type AxisPlan } from './resize.js';
+import { bilinearAxis, CUBIC_TAPS, type AxisPlan } from './resize.js';
 
 /** dx (outer, plan.inLength, inner) from dy (outer, plan.outLength, inner); dx is overwritten. */
 export function resampleAxisBackward(dx: Float32Array, dy: Float32Array, outer: number, inner: number, plan: AxisPlan): void {
@@ -38,4 +38,11 @@ export function resampleAxisBackward(dx: Float32Array, dy: Float32Array, outer: 
     }
   }
   dx.set(acc);
+}
+
+/** The adjoint of resize.ts's resizeBilinear2d: dx [planes, h, w] from dy [planes, H, W] (overwritten). */
+export function resizeBilinear2dBackward(dx: Float32Array, dy: Float32Array, planes: number, h: number, w: number, H: number, W: number): void {
+  const rowsDone = new Float32Array(planes * H * w);
+  resampleAxisBackward(rowsDone, dy, planes * H, 1, bilinearAxis(w, W));
+  resampleAxisBackward(dx, rowsDone, planes, w, bilinearAxis(h, H));
 }

@@ -208,3 +208,18 @@ export function resampleAxis(out: Float32Array, x: Float32Array, outer: number, 
     }
   }
 }
+
+/** One axis of a bilinear resize with half-pixel centres: ONNX Resize (linear, half_pixel) given sizes. */
+export function bilinearAxis(inLen: number, outLen: number): AxisPlan {
+  return planAxis(inLen, outLen, {
+    mode: 'linear', coordinateMode: 'half_pixel', nearestMode: 'round_prefer_floor',
+    scale: outLen / inLen, resizedLength: outLen, roiStart: 0, roiEnd: 1,
+  });
+}
+
+/** out [planes, H, W] = x [planes, h, w] resized bilinearly (half-pixel centres), rows then columns. */
+export function resizeBilinear2d(out: Float32Array, x: Float32Array, planes: number, h: number, w: number, H: number, W: number): void {
+  const rowsDone = new Float32Array(planes * H * w);
+  resampleAxis(rowsDone, x, planes, w, bilinearAxis(h, H), 0);
+  resampleAxis(out, rowsDone, planes * H, 1, bilinearAxis(w, W), 0);
+}

@@ -16,6 +16,7 @@
  * operation is a convex combination of inputs and values drawn inside it). Deterministic: all
  * draws come from the `random` the trainer seeds.
  */
+import { resizeBilinear2d } from '../../kernels/resize.js';
 import type { Random } from '../../util/random.js';
 
 /** Shifts and blur radii reach up to 1/AXIS_FRACTION of each spatial axis (2 cells of 32, none across 10). */
@@ -56,23 +57,8 @@ export function smoothField(h: number, w: number, range: readonly [number, numbe
   const gw = MIN_GRID + Math.floor(random() * (MAX_GRID - MIN_GRID + 1));
   const grid = Float32Array.from({ length: gh * gw }, () => range[0] + (range[1] - range[0]) * random());
   const out = new Float32Array(h * w);
-  for (let y = 0; y < h; y++) {
-    const [y0, y1, ty] = source(y, h, gh);
-    for (let x = 0; x < w; x++) {
-      const [x0, x1, tx] = source(x, w, gw);
-      const top = grid[y0 * gw + x0]! * (1 - tx) + grid[y0 * gw + x1]! * tx;
-      const bottom = grid[y1 * gw + x0]! * (1 - tx) + grid[y1 * gw + x1]! * tx;
-      out[y * w + x] = top * (1 - ty) + bottom * ty;
-    }
-  }
+  resizeBilinear2d(out, grid, 1, gh, gw, h, w);
   return out;
-}
-
-/** The two grid cells an output coordinate interpolates between, and the weight of the second. */
-function source(i: number, size: number, cells: number): [number, number, number] {
-  const f = Math.min(cells - 1, Math.max(0, ((i + 0.5) * cells) / size - 0.5));
-  const lo = Math.floor(f);
-  return [lo, Math.min(cells - 1, lo + 1), f - lo];
 }
 
 /** p(y, x) <- p(y - dy, x - dx), coordinates clamped to the plane (edges replicated). */

@@ -12,16 +12,11 @@
  *   random offset of up to `jitter` pixels per spatial axis, so a sample must work for the teacher
  *   at every such shift instead of at one pixel-exact position.
  */
+import { resizeBilinear2d } from '../../kernels/resize.js';
+import { resizeBilinear2dBackward } from '../../kernels/resize-backward.js';
 
 /** A coarse axis keeps at least this many points (short axes stay at full resolution). */
 const MIN_COARSE = 8;
-
-/** Per spatial axis: for each output index, the two source indices and the weight of the second. */
-interface AxisInterpolation {
-  from: Int32Array;
-  to: Int32Array;
-  weight: Float32Array;
-}
 
 export interface LowResolution {
   /** The parameter grid's shape (same batch and channels, coarser spatial axes). */
@@ -32,21 +27,6 @@ export interface LowResolution {
   reduce(gx: Float32Array, gz: Float32Array): void;
 }
 
-function axis(outSize: number, inSize: number): AxisInterpolation {
-  const from = new Int32Array(outSize);
-  const to = new Int32Array(outSize);
-  const weight = new Float32Array(outSize);
-  const scale = inSize / outSize;
-  for (let o = 0; o < outSize; o++) {
-    const s = Math.min(inSize - 1, Math.max(0, (o + 0.5) * scale - 0.5));
-    const i = Math.floor(s);
-    from[o] = i;
-    to[o] = Math.min(inSize - 1, i + 1);
-    weight[o] = s - i;
-  }
-  return { from, to, weight };
-}
-
 /** The coarse parametrisation of inputs of `shape` (batch first), or undefined when not image-like or factor 1. */
 export function lowResolution(shape: readonly number[], factor: number): LowResolution | undefined {
   if (shape.length < 4 || factor <= 1) return undefined;
@@ -55,54 +35,13 @@ export function lowResolution(shape: readonly number[], factor: number): LowReso
   const h = Math.max(MIN_COARSE, Math.ceil(H / factor));
   const w = Math.max(MIN_COARSE, Math.ceil(W / factor));
   if (h >= H && w >= W) return undefined;
-  const rows = axis(H, Math.min(h, H));
-  const cols = axis(W, Math.min(w, W));
   const hh = Math.min(h, H);
   const ww = Math.min(w, W);
   const planes = shape.slice(0, -2).reduce((a, b) => a * b, 1);
   return {
     shape: [...shape.slice(0, -2), hh, ww],
-    expand(z, x) {
-      for (let p = 0; p < planes; p++) {
-        const zb = p * hh * ww;
-        const xb = p * H * W;
-        for (let r = 0; r < H; r++) {
-          const r0 = zb + rows.from[r]! * ww;
-          const r1 = zb + rows.to[r]! * ww;
-          const a = rows.weight[r]!;
-          for (let c = 0; c < W; c++) {
-            const c0 = cols.from[c]!;
-            const c1 = cols.to[c]!;
-            const b = cols.weight[c]!;
-            const top = z[r0 + c0]! + b * (z[r0 + c1]! - z[r0 + c0]!);
-            const bottom = z[r1 + c0]! + b * (z[r1 + c1]! - z[r1 + c0]!);
-            x[xb + r * W + c] = top + a * (bottom - top);
-          }
-        }
-      }
-    },
-    reduce(gx, gz) {
-      gz.fill(0);
-      for (let p = 0; p < planes; p++) {
-        const zb = p * hh * ww;
-        const xb = p * H * W;
-        for (let r = 0; r < H; r++) {
-          const r0 = zb + rows.from[r]! * ww;
-          const r1 = zb + rows.to[r]! * ww;
-          const a = rows.weight[r]!;
-          for (let c = 0; c < W; c++) {
-            const c0 = cols.from[c]!;
-            const c1 = cols.to[c]!;
-            const b = cols.weight[c]!;
-            const g = gx[xb + r * W + c]!;
-            gz[r0 + c0]! += (1 - a) * (1 - b) * g;
-            gz[r0 + c1]! += (1 - a) * b * g;
-            gz[r1 + c0]! += a * (1 - b) * g;
-            gz[r1 + c1]! += a * b * g;
-          }
-        }
-      }
-    },
+    expand: (z, x) => resizeBilinear2d(x, z, planes, hh, ww, H, W),
+    reduce: (gx, gz) => resizeBilinear2dBackward(gz, gx, planes, hh, ww, H, W),
   };
 }
 
