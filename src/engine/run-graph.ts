@@ -47,7 +47,7 @@ export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: R
   const lastUse = new Map<string, number>();
   graph.nodes.forEach((n, i) => n.inputs.forEach((name) => lastUse.set(name, i)));
   const outputs = new Set(graph.outputs.map((o) => o.name));
-  const kept = options.keepAll ? undefined : keptBuffers(graph, feeds);
+  const kept = options.keepAll ? undefined : keptBuffers(graph, Object.values(feeds));
 
   graph.nodes.forEach((node, i) => {
     const inputs = node.inputs.map((name) => {
@@ -73,11 +73,12 @@ export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: R
 }
 
 /**
- * Buffers a dead value may share that are not the run's to recycle: the feeds', the initializers'
- * and node attributes' (a Constant returns its attribute tensor itself, run after run).
+ * Buffers a value may share that no run owns, so none may hand them to the float32 pool: the
+ * feeds', the initializers' and node attributes' (a Constant returns its attribute tensor itself,
+ * run after run). Also the training engine's rule when it recycles a tape (train/backprop.ts).
  */
-function keptBuffers(graph: Graph, feeds: Record<string, Tensor>): Set<unknown> {
-  const kept = new Set<unknown>([...graph.initializers.values(), ...Object.values(feeds)].map((t) => t.data.buffer));
+export function keptBuffers(graph: Graph, feeds: Iterable<Tensor>): Set<unknown> {
+  const kept = new Set<unknown>([...graph.initializers.values(), ...feeds].map((t) => t.data.buffer));
   for (const node of graph.nodes) {
     for (const attr of Object.values(node.attrs)) if (attr.kind === 'tensor') kept.add(attr.value.data.buffer);
   }

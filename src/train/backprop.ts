@@ -16,6 +16,7 @@
  */
 import { InternalError, ModelError, describeNode } from '../errors.js';
 import { applyActivation } from '../engine/fused-activation.js';
+import { keptBuffers } from '../engine/run-graph.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { giveFloat32 } from '../ir/buffer-pool.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
@@ -100,9 +101,10 @@ export function forwardWithTape(graph: Graph, feeds: Record<string, Tensor>, opt
 /**
  * Hands the tape's own buffers back for reuse by the next forward (ir/buffer-pool.ts): node
  * outputs, pre-activation values, transform outputs. The caller promises to read none of the tape's
- * values again (copy out what it keeps first). Buffers of graph inputs, initializers and the
- * parameters given to forwardWithTape are never handed back, nor is any buffer one of them shares
- * (Identity, Reshape and transforms that return their input alias it).
+ * values again (copy out what it keeps first). Buffers of graph inputs, initializers, node
+ * attributes (engine/run-graph.ts keptBuffers) and the parameters given to forwardWithTape are
+ * never handed back, nor is any buffer one of them shares (Identity, Reshape and transforms that
+ * return their input alias it).
  */
 export function recycleTape(tape: Tape): void {
   const { graph } = tape;
@@ -121,7 +123,8 @@ export function recycleTape(tape: Tape): void {
 
 /**
  * The same for the values a runGraph(graph, feeds, { keepAll: true }) returned (a teacher's
- * forward, read for one step): all but the graph inputs', initializers' and buffers they share.
+ * forward, read for one step): all but the graph inputs', initializers', node attributes' and
+ * buffers they share.
  */
 export function recycleValues(graph: Graph, values: Map<string, Tensor>): void {
   const protectedBuffers = new Set<unknown>(graph.inputs.map((v) => values.get(v.name)?.data.buffer));
@@ -130,7 +133,7 @@ export function recycleValues(graph: Graph, values: Map<string, Tensor>): void {
 }
 
 function giveUnprotected(graph: Graph, tensors: Tensor[], protectedBuffers: Set<unknown>): void {
-  for (const t of graph.initializers.values()) protectedBuffers.add(t.data.buffer);
+  for (const buffer of keptBuffers(graph, [])) protectedBuffers.add(buffer);
   for (const data of new Set(tensors.map((t) => t.data))) {
     if (data instanceof Float32Array && !protectedBuffers.has(data.buffer)) giveFloat32(data);
   }

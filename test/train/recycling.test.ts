@@ -12,7 +12,8 @@ import { inferTypes } from '../../src/engine/infer-types.js';
 import { clearFloat32Pool } from '../../src/ir/buffer-pool.js';
 import { makeGraph, type Graph } from '../../src/ir/graph.js';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
-import { backward, forwardWithTape, recycleTape } from '../../src/train/backprop.js';
+import { runGraph } from '../../src/engine/run-graph.js';
+import { backward, forwardWithTape, recycleTape, recycleValues } from '../../src/train/backprop.js';
 import { randomTensor } from '../helpers/random.js';
 
 const SHAPE = [2, 8, 32, 32]; // 16384 floats per image: every activation is poolable
@@ -86,5 +87,29 @@ describe('recycleTape', () => {
     for (const d of reused) expect((d as Float32Array).every((v) => v === 0)).toBe(true);
     // The input is never among them.
     expect(reused.some((d) => d === x.data)).toBe(false);
+  });
+});
+
+describe('recycleValues', () => {
+  it('never hands out a Constant node\'s attribute tensor, which every run returns as it is', () => {
+    clearFloat32Pool();
+    const value = randomTensor(SHAPE, 5, -1, 1);
+    const copy = Float32Array.from(value.data as Float32Array);
+    const graph = makeGraph({
+      inputs: [{ name: 'x', dtype: 'float32', shape: SHAPE }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: SHAPE }],
+      initializers: new Map(),
+      nodes: [
+        { name: 'c', op: 'Constant', domain: '', inputs: [], outputs: ['k'], attrs: { value: { kind: 'tensor', value } } },
+        { name: 'add', op: 'Add', domain: '', inputs: ['x', 'k'], outputs: ['y'], attrs: {} },
+      ],
+    });
+    inferTypes(graph);
+    const values = runGraph(graph, { x: randomTensor(SHAPE, 6, -1, 1) }, { keepAll: true });
+    expect(values.get('k')!.data).toBe(value.data);
+    recycleValues(graph, values);
+    const taken = [makeTensor('float32', SHAPE), makeTensor('float32', SHAPE)].map((t) => t.data);
+    expect(taken.some((d) => d === value.data)).toBe(false);
+    expect(value.data).toEqual(copy);
   });
 });
