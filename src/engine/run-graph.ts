@@ -5,7 +5,7 @@
  */
 import { ModelError, describeNode } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { giveFloat32 } from '../ir/buffer-pool.js';
+import { giveFloat32, storageOf } from '../ir/buffer-pool.js';
 import type { Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrsOf, type AttrSchema } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
@@ -78,9 +78,9 @@ export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: R
  * run after run). Also the training engine's rule when it recycles a tape (train/backprop.ts).
  */
 export function keptBuffers(graph: Graph, feeds: Iterable<Tensor>): Set<unknown> {
-  const kept = new Set<unknown>([...graph.initializers.values(), ...feeds].map((t) => t.data.buffer));
+  const kept = new Set<unknown>([...graph.initializers.values(), ...feeds].map((t) => storageOf(t.data)));
   for (const node of graph.nodes) {
-    for (const attr of Object.values(node.attrs)) if (attr.kind === 'tensor') kept.add(attr.value.data.buffer);
+    for (const attr of Object.values(node.attrs)) if (attr.kind === 'tensor') kept.add(storageOf(attr.value.data));
   }
   return kept;
 }
@@ -92,7 +92,9 @@ export function keptBuffers(graph: Graph, feeds: Iterable<Tensor>): Set<unknown>
  * Flatten and Identity return views of their input) or it is one of `kept`.
  */
 function recycleDead(dead: Tensor, live: Map<string, Tensor>, kept: Set<unknown>): void {
-  if (!(dead.data instanceof Float32Array) || kept.has(dead.data.buffer)) return;
-  for (const t of live.values()) if (t.data.buffer === dead.data.buffer) return;
+  if (!(dead.data instanceof Float32Array)) return;
+  const storage = storageOf(dead.data);
+  if (kept.has(storage)) return;
+  for (const t of live.values()) if (storageOf(t.data) === storage) return;
   giveFloat32(dead.data);
 }

@@ -18,9 +18,46 @@ const free = new Map<number, Float32Array[]>();
 const pooled = new WeakSet<Float32Array>();
 let pooledBytes = 0;
 
-/** A zeroed pooled buffer of `length` floats, if one is free. */
+/**
+ * Memory large buffers come from before plain JavaScript arrays: the WebAssembly kernels' resident
+ * heap (kernels/wasm/resident-heap.ts), which registers itself when the kernels load, so that the
+ * kernels read and write tensors in place. Each method answers undefined for a buffer not its own.
+ */
+export interface Float32Heap {
+  /** A zeroed buffer of `length` floats, or undefined when the heap is full. */
+  take(length: number): Float32Array | undefined;
+  give(data: Float32Array): boolean | undefined;
+  /** An identity shared by every view of the same allocation. */
+  storageOf(data: ArrayBufferView): unknown;
+  isWhole(data: Float32Array): boolean | undefined;
+}
+
+let heap: Float32Heap | undefined;
+
+/** Makes `next` the first source of large buffers (undefined: JavaScript arrays only). */
+export function useFloat32Heap(next: Float32Heap | undefined): void {
+  heap = next;
+}
+
+/**
+ * What identifies the allocation `data` lives in, so that two views compare equal exactly when
+ * they may share memory: its ArrayBuffer, or for a heap's buffer the heap's block (all of the
+ * heap's views share one SharedArrayBuffer).
+ */
+export function storageOf(data: ArrayBufferView): unknown {
+  return heap?.storageOf(data) ?? data.buffer;
+}
+
+/** Whether `data` spans its whole allocation (not a view into a larger one). */
+export function isWholeAllocation(data: Float32Array): boolean {
+  return heap?.isWhole(data) ?? (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength);
+}
+
+/** A zeroed pooled buffer of `length` floats, if one is free (or the heap has room). */
 export function takeFloat32(length: number): Float32Array | undefined {
   if (length < MIN_LENGTH) return undefined;
+  const resident = heap?.take(length);
+  if (resident) return resident;
   const data = free.get(length)?.pop();
   if (!data) return undefined;
   pooled.delete(data);
@@ -33,6 +70,8 @@ export function takeFloat32(length: number): Float32Array | undefined {
  * into a larger buffer, shared memory, short arrays and arrays already pooled are ignored (false).
  */
 export function giveFloat32(data: Float32Array): boolean {
+  const resident = heap?.give(data);
+  if (resident !== undefined) return resident;
   if (data.length < MIN_LENGTH || pooled.has(data)) return false;
   if (data.byteOffset !== 0 || !(data.buffer instanceof ArrayBuffer) || data.buffer.byteLength !== data.byteLength) return false;
   if (pooledBytes + data.byteLength > MAX_POOLED_BYTES) return false;

@@ -18,7 +18,7 @@ import { InternalError, ModelError, describeNode } from '../errors.js';
 import { applyActivation } from '../engine/fused-activation.js';
 import { keptBuffers } from '../engine/run-graph.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { giveFloat32 } from '../ir/buffer-pool.js';
+import { giveFloat32, storageOf } from '../ir/buffer-pool.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrSchema, type AttrsOf } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
@@ -108,12 +108,12 @@ export function forwardWithTape(graph: Graph, feeds: Record<string, Tensor>, opt
  */
 export function recycleTape(tape: Tape): void {
   const { graph } = tape;
-  // By ArrayBuffer, so a second view over a protected buffer is protected too.
+  // By allocation (storageOf), so a second view over a protected buffer is protected too.
   const protectedBuffers = new Set<unknown>();
   const external = [...graph.inputs.map((v) => v.name), ...graph.initializers.keys()];
   for (const name of external) {
-    protectedBuffers.add((tape.raw.get(name) ?? tape.values.get(name))?.data.buffer);
-    if (!tape.transforms.has(name)) protectedBuffers.add(tape.values.get(name)?.data.buffer);
+    protectedBuffers.add(storageOfTensor(tape.raw.get(name) ?? tape.values.get(name)));
+    if (!tape.transforms.has(name)) protectedBuffers.add(storageOfTensor(tape.values.get(name)));
   }
   giveUnprotected(graph, [...tape.values.values(), ...tape.raw.values(), ...tape.preActivation.values()], protectedBuffers);
   tape.values.clear();
@@ -127,7 +127,7 @@ export function recycleTape(tape: Tape): void {
  * buffers they share.
  */
 export function recycleValues(graph: Graph, values: Map<string, Tensor>): void {
-  const protectedBuffers = new Set<unknown>(graph.inputs.map((v) => values.get(v.name)?.data.buffer));
+  const protectedBuffers = new Set<unknown>(graph.inputs.map((v) => storageOfTensor(values.get(v.name))));
   giveUnprotected(graph, [...values.values()], protectedBuffers);
   values.clear();
 }
@@ -135,9 +135,11 @@ export function recycleValues(graph: Graph, values: Map<string, Tensor>): void {
 function giveUnprotected(graph: Graph, tensors: Tensor[], protectedBuffers: Set<unknown>): void {
   for (const buffer of keptBuffers(graph, [])) protectedBuffers.add(buffer);
   for (const data of new Set(tensors.map((t) => t.data))) {
-    if (data instanceof Float32Array && !protectedBuffers.has(data.buffer)) giveFloat32(data);
+    if (data instanceof Float32Array && !protectedBuffers.has(storageOf(data))) giveFloat32(data);
   }
 }
+
+const storageOfTensor = (t: Tensor | undefined): unknown => (t ? storageOf(t.data) : undefined);
 
 function readValue(tape: Tape, node: Node, name: string): Tensor {
   const t = tape.values.get(name);
@@ -158,9 +160,9 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     if (node.inputs.some((name) => needsGrad.has(name))) node.outputs.forEach((name) => name !== '' && needsGrad.add(name));
   }
   const grads = new Map<string, Tensor>();
-  const foreign = new Set<ArrayBufferLike>([...seeds.values(), ...values.values(), ...tape.raw.values(), ...tape.preActivation.values()]
-    .map((t) => t.data.buffer));
-  for (const t of graph.initializers.values()) foreign.add(t.data.buffer);
+  const foreign = new Set<unknown>([...seeds.values(), ...values.values(), ...tape.raw.values(), ...tape.preActivation.values()]
+    .map((t) => storageOf(t.data)));
+  for (const t of graph.initializers.values()) foreign.add(storageOf(t.data));
   const buffers = new GradBuffers(foreign);
   const setGrad = (name: string, g: Tensor) => {
     buffers.adopt(g);

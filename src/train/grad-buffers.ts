@@ -10,7 +10,7 @@
  * patterns without a branch).
  */
 import type { FusedActivation } from '../ir/graph.js';
-import { giveFloat32 } from '../ir/buffer-pool.js';
+import { giveFloat32, isWholeAllocation, storageOf } from '../ir/buffer-pool.js';
 import { allocData, makeTensor, type Tensor, type TensorData } from '../ir/tensor.js';
 import { addInto, clipMask, reluMask } from '../kernels/add-fused.js';
 
@@ -19,8 +19,8 @@ export class GradBuffers {
   private readonly refs = new Map<TensorData, number>();
   private readonly free = new Map<number, TensorData[]>();
 
-  /** `foreign`: the ArrayBuffers of the seeds, the tape's values and the parameters (never adopted). */
-  constructor(private readonly foreign: ReadonlySet<ArrayBufferLike> = new Set()) {}
+  /** `foreign`: the allocations (storageOf) of the seeds, the tape's values and the parameters (never adopted). */
+  constructor(private readonly foreign: ReadonlySet<unknown> = new Set()) {}
 
   /**
    * Counts a gradient an op's backward (or a transform) allocated as this pass's, so it is reused
@@ -30,8 +30,8 @@ export class GradBuffers {
    */
   adopt(t: Tensor): void {
     const data = t.data;
-    if (!(data instanceof Float32Array) || this.refs.has(data) || this.foreign.has(data.buffer)) return;
-    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
+    if (!(data instanceof Float32Array) || this.refs.has(data) || this.foreign.has(storageOf(data))) return;
+    if (!isWholeAllocation(data)) return;
     this.refs.set(data, 0);
   }
 

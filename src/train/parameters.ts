@@ -3,7 +3,7 @@
  * changes the loaded graph) and one training step's plumbing: forward with tape, loss, backward,
  * gradients into the parameters (and, when asked, into graph inputs, for synthetic data).
  */
-import { giveFloat32 } from '../ir/buffer-pool.js';
+import { giveFloat32, storageOf } from '../ir/buffer-pool.js';
 import type { Graph } from '../ir/graph.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import { backward, forwardWithTape, type Tape, type ValueTransform } from './backprop.js';
@@ -71,10 +71,10 @@ export function computeGradients(
   for (const p of params) p.grad.set(grads.get(p.name)!.data);
   const inputGrads = new Map(inputs.map((name) => [name, grads.get(name)!]));
   // The parameters' gradient tensors were copied into p.grad: their buffers serve the next step.
-  const returned = new Set([...inputGrads.values()].map((g) => g.data.buffer));
+  const returned = new Set([...inputGrads.values()].map((g) => storageOf(g.data)));
   for (const p of params) {
     const data = grads.get(p.name)!.data;
-    if (data instanceof Float32Array && !returned.has(data.buffer)) giveFloat32(data);
+    if (data instanceof Float32Array && !returned.has(storageOf(data))) giveFloat32(data);
   }
   return { loss: result.value, inputGrads, tape };
 }

@@ -3,7 +3,8 @@
  * main thread (2-3 ns an element, several megabytes a node) while the workers waited:
  * - add_clamp: the residual Add with its fused Relu/Clip (src/kernels/add-fused.ts);
  * - relu_mask, clip_mask: a fused activation's gradient (src/train/grad-buffers.ts);
- * - add_into: the sum of a value's gradients from two readers (the same).
+ * - add_into: the sum of a value's gradients from two readers (the same);
+ * - zero_floats: clearing a resident tensor for reuse.
  * Each works on [first, end) of flat arrays so a caller may split them across threads, and gives
  * bit for bit what its TypeScript reference gives: one float32 rounding per sum; the clamp by
  * pmax/pmin (v < lo ? lo : v, then v > hi ? hi : v), which keeps -0 and NaN as the comparisons do;
@@ -53,3 +54,10 @@ void EXPORT(add_into)(float *out, const float *a, const float *b, int first, int
   for (; i + 4 <= end; i += 4) wasm_v128_store(out + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
   for (; i < end; i++) out[i] = a[i] + b[i];
 }
+
+/*
+ * Zeroes n floats at p: a block the resident heap hands out again (src/kernels/wasm/resident-heap.ts).
+ * TypedArray.fill on the memory's SharedArrayBuffer takes a slow path in V8 (~8x a plain array's);
+ * memory.fill (-mbulk-memory) runs at memset speed.
+ */
+void EXPORT(zero_floats)(float *p, int n) { __builtin_memset(p, 0, (unsigned long)n * sizeof(float)); }

@@ -109,20 +109,19 @@ export function runConvForward(
   const { arena } = call;
   const z = sizes(s);
   const scratchFloats = z.depthwise ? depthwiseForwardScratch(s) : forwardScratchFloats(s, z.depth, z.pointwise);
-  // +4 floats: stride-2 panels read one float past the last tap (im2col.c).
-  const pIn = arena.reserve(input.length + 4);
-  const pW = arena.reserve(weight.length);
-  const pB = bias ? arena.reserve(bias.length) : 0;
-  const pOut = arena.reserve(out.length);
+  // Stride-2 panels read one float past the last tap (im2col.c): that float must be readable, which
+  // it is in the scratch region and, after a resident block, in the next block or unused memory.
+  const pIn = arena.input(input);
+  arena.reserve(4);
+  const pW = arena.input(weight);
+  const pB = bias ? arena.input(bias) : 0;
+  const pOut = arena.output(out);
   const scratch = Array.from({ length: shareCount(z.macs, s.batch) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s, clamp);
-  arena.write(pIn, input);
-  arena.write(pW, weight);
-  if (bias) arena.write(pB, bias);
   const name = z.depthwise ? 'depthwise_forward' : 'conv_forward';
   // Images claimed one at a time by whichever thread is free (arguments 5, 6: the image range).
   runDynamic(call.kernels, name, scratch.map((at) => [pOut, pIn, pW, pB, call.geometry, 0, 0, at]), 5, s.batch, 1);
-  arena.read(out, pOut);
+  arena.finish();
   return true;
 }

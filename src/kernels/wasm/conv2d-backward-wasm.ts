@@ -66,18 +66,16 @@ export function wasmConv2dBackwardInput(dx: Float32Array, dy: Float32Array, weig
   const { arena } = call;
   const z = sizes(s);
   const scratchFloats = z.depthwise ? 0 : z.depth * z.groupOut + z.padded(z.pixels) * z.groupOut + z.depth * z.pixels;
-  const pDy = arena.reserve(dy.length);
-  const pW = arena.reserve(weight.length);
-  const pDx = arena.reserve(dx.length);
+  const pDy = arena.input(dy);
+  const pW = arena.input(weight);
+  const pDx = arena.output(dx);
   const scratch = Array.from({ length: shareCount(z.macs, s.batch) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s);
-  arena.write(pDy, dy);
-  arena.write(pW, weight);
   // Images claimed one at a time by whichever thread is free (arguments 4, 5: the image range).
   const name = z.depthwise ? 'depthwise_backward_input' : 'conv_backward_input';
   runDynamic(call.kernels, name, scratch.map((at) => [pDx, pDy, pW, call.geometry, 0, 0, at]), 4, s.batch, 1);
-  arena.read(dx, pDx);
+  arena.finish();
   return true;
 }
 
@@ -96,18 +94,16 @@ export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, inp
     ? depthwiseWeightScratch(s)
     : phaseImageFloats(s) + Math.ceil(z.depth / 4) * 4 + z.padded(z.groupOut) * z.pixels;
   const chunks = Math.ceil(s.batch / WEIGHT_GRAD_CHUNK);
-  const pDy = arena.reserve(dy.length);
-  const pIn = arena.reserve(input.length);
+  const pDy = arena.input(dy);
+  const pIn = arena.input(input);
   const pParts = arena.reserve(chunks * dw.length);
-  const pDw = arena.reserve(dw.length);
+  const pDw = arena.output(dw);
   const pDbParts = db ? arena.reserve(chunks * db.length) : 0;
-  const pDb = db ? arena.reserve(db.length) : 0;
+  const pDb = db ? arena.output(db) : 0;
   const pSum = z.depthwise ? 0 : arena.reserve(dw.length);
   const scratch = Array.from({ length: shareCount(z.macs, chunks) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s);
-  arena.write(pDy, dy);
-  arena.write(pIn, input);
   const name = z.depthwise ? 'depthwise_backward_weight' : 'conv_backward_weight';
   // Chunks claimed one at a time (arguments 5, 6): each chunk's partial sum lands in its own slot.
   runDynamic(call.kernels, name, scratch.map((at) => [pParts, pDbParts, pDy, pIn, call.geometry, 0, 0, WEIGHT_GRAD_CHUNK, at]), 5, chunks, 1);
@@ -119,10 +115,7 @@ export function wasmConv2dBackwardWeight(dw: Float32Array, dy: Float32Array, inp
     run['sum_parts']!(pSum, pParts, chunks, dw.length);
     run['conv_weight_grad_finish']!(pDw, pSum, call.geometry);
   }
-  arena.read(dw, pDw);
-  if (db) {
-    run['sum_parts']!(pDb, pDbParts, chunks, db.length);
-    arena.read(db, pDb);
-  }
+  if (db) run['sum_parts']!(pDb, pDbParts, chunks, db.length);
+  arena.finish();
   return true;
 }

@@ -2,8 +2,8 @@
  * The training engine's elementwise glue on the WebAssembly kernels (wasm/src/elementwise.c): the
  * residual Add with its fused Relu/Clip, a fused activation's gradient mask, the sum of two
  * gradients. As JavaScript loops these ran at 2-3 ns an element on the main thread while the
- * workers waited; in 128-bit SIMD the three copies through the shared memory cost more than the
- * arithmetic, and the whole is several times faster. Results are bit-identical to the TypeScript
+ * workers waited; in 128-bit SIMD, on tensors resident in the shared memory (no copies), several
+ * times faster. Results are bit-identical to the TypeScript
  * references (../add-fused.ts, src/train/grad-buffers.ts), so which path runs never shows.
  *
  * Each function returns false when the kernels are unavailable, the arrays are too short to be
@@ -19,9 +19,9 @@ const MIN_ELEMENTS = 4096;
 const ELEMENTS_PER_THREAD = 1 << 19;
 
 /**
- * out[i] = kernel(inputs...[i]) over the whole arrays: the inputs are copied in, the kernel writes
- * over the first one's copy (elementwise, so that is safe), which is copied out. `bounds`, when
- * given, are passed as a pointer to two floats after the inputs.
+ * out[i] = kernel(inputs...[i]) over the whole arrays, in place where they are resident (arena.ts);
+ * out may be one of the inputs (elementwise, so that is safe). `bounds`, when given, are passed as
+ * a pointer to two floats after the inputs.
  */
 function runElementwise(name: string, out: Float32Array, inputs: Float32Array[], bounds?: readonly [number, number]): boolean {
   const n = out.length;
@@ -29,15 +29,15 @@ function runElementwise(name: string, out: Float32Array, inputs: Float32Array[],
   const kernels = wasmKernels();
   if (!kernels) return false;
   const arena = new Arena(kernels);
-  const pInputs = inputs.map(() => arena.reserve(n));
+  const pInputs = inputs.map((t) => arena.input(t));
+  const pOut = arena.output(out, true);
   const pBounds = bounds ? arena.reserve(2) : -1;
   if (!arena.commit()) return false;
-  inputs.forEach((t, i) => arena.write(pInputs[i]!, t));
   if (bounds) arena.write(pBounds, Float32Array.from(bounds));
   const shares = Math.max(1, Math.min(threadCount(), Math.floor(n / ELEMENTS_PER_THREAD)));
-  const fixed = bounds ? [pInputs[0]!, ...pInputs, pBounds] : [pInputs[0]!, ...pInputs];
+  const fixed = bounds ? [pOut, ...pInputs, pBounds] : [pOut, ...pInputs];
   runShares(kernels, name, splitRange(n, shares).map(([first, end]) => [...fixed, first, end]));
-  arena.read(out, pInputs[0]!, n);
+  arena.finish();
   return true;
 }
 

@@ -20,18 +20,16 @@ export function wasmMatmul(out: Float32Array, a: Float32Array, b: Float32Array, 
   const kernels = wasmKernels();
   if (!kernels) return false;
   const arena = new Arena(kernels);
-  const pA = arena.reserve(M * K);
-  const pB = arena.reserve(K * N);
+  const pA = arena.input(a.subarray(0, M * K));
+  const pB = arena.input(b.subarray(0, K * N));
   const pPacked = arena.reserve(Math.ceil(N / PANEL) * PANEL * K);
-  const pOut = arena.reserve(M * N);
+  const pOut = arena.output(out.subarray(0, M * N));
   if (!arena.commit()) return false;
-  arena.write(pA, a.subarray(0, M * K));
-  arena.write(pB, b.subarray(0, K * N));
   kernels.exports['pack_rows']!(pPacked, pB, N, K, N);
   const shares = Math.max(1, Math.min(threadCount(), Math.ceil(M / 4), Math.ceil((M * N * K) / MACS_PER_THREAD)));
   // Row ranges in multiples of 4, the micro-kernel's height, except the last.
   const ranges = splitRange(Math.ceil(M / 4), shares).map(([r0, r1]) => [r0 * 4, Math.min(M, r1 * 4)] as const);
   runShares(kernels, 'gemm_packed', ranges.map(([r0, r1]) => [pOut + r0 * N * 4, N, pA + r0 * K * 4, K, pPacked, r1 - r0, N, K, 0]));
-  arena.read(out, pOut, M * N);
+  arena.finish();
   return true;
 }

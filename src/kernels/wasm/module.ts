@@ -17,6 +17,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { useFloat32Heap } from '../../ir/buffer-pool.js';
+import { residentHeapFor, type ResidentHeap } from './resident-heap.js';
 
 /** 64 KiB pages the memory may grow to: 2 GiB, the --max-memory the module is linked with. */
 export const MAX_PAGES = 32768;
@@ -39,6 +41,8 @@ export interface WasmKernels {
   heapBase: number;
   /** Whether this is the relaxed-SIMD (fused multiply-add) build. */
   relaxed: boolean;
+  /** Where large tensors live in this memory (undefined with EDGEC_RESIDENT=0). */
+  heap?: ResidentHeap | undefined;
 }
 
 let loaded: WasmKernels | undefined;
@@ -92,6 +96,9 @@ export function wasmKernels(): WasmKernels | undefined {
   const instance = instantiate(module, memory);
   const heapBase = (instance.exports['__heap_base'] as WebAssembly.Global).value as number;
   loaded = { module, memory, exports: instance.exports as unknown as KernelExports, heapBase: (heapBase + 15) & ~15, relaxed: build.relaxed };
+  // From now on large float32 tensors live in this memory, where the kernels use them in place.
+  loaded.heap = residentHeapFor(loaded);
+  useFloat32Heap(loaded.heap);
   return loaded;
 }
 

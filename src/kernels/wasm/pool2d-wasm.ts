@@ -23,23 +23,21 @@ function geometryInts(s: Pool2dShape, countIncludePad: boolean): Int32Array {
 }
 
 /**
- * Runs `name` over every plane: `inputs` are copied in, `result` (of `resultLength` floats) is
- * copied out. Arguments per share: result, inputs..., geometry, first plane, end plane.
+ * Runs `name` over every plane on `inputs`, writing `result` (both in place when resident, arena.ts). Arguments per share: result, inputs..., geometry, first plane, end plane.
  */
 function runPool(name: string, result: Float32Array, inputs: Float32Array[], s: Pool2dShape, countIncludePad: boolean): boolean {
   const kernels = wasmKernels();
   if (!kernels) return false;
   const arena = new Arena(kernels);
   const geometry = arena.reserve(16);
-  const pResult = arena.reserve(result.length);
-  const pInputs = inputs.map((t) => arena.reserve(t.length));
+  const pInputs = inputs.map((t) => arena.input(t));
+  const pResult = arena.output(result);
   if (!arena.commit()) return false;
   arena.write(geometry, geometryInts(s, countIncludePad));
-  inputs.forEach((t, i) => arena.write(pInputs[i]!, t));
   const taps = s.planes * s.outHeight * s.outWidth * s.kernelHeight * s.kernelWidth;
   const shares = Math.max(1, Math.min(threadCount(), s.planes, Math.ceil(taps / TAPS_PER_THREAD)));
   runShares(kernels, name, splitRange(s.planes, shares).map(([p0, p1]) => [pResult, ...pInputs, geometry, p0, p1]));
-  arena.read(result, pResult);
+  arena.finish();
   return true;
 }
 

@@ -71,25 +71,22 @@ export function runWinogradForward(
   const { arena } = call;
   const block = winogradBlock(s);
   const imagesPerCall = winogradImagesPerCall(s);
-  const pIn = arena.reserve(input.length);
-  const pW = arena.reserve(weight.length);
+  const pIn = arena.input(input);
+  const pW = arena.input(weight);
   // 36 matrices M x C, each 16 floats longer (u_plane in wasm/src/winograd.h).
   const pU = arena.reserve(36 * (s.outChannels * s.inChannels + 16));
-  const pB = bias ? arena.reserve(bias.length) : 0;
-  const pOut = arena.reserve(out.length);
+  const pB = bias ? arena.input(bias) : 0;
+  const pOut = arena.output(out);
   const scratchFloats = winogradScratchFloats(s, block);
   const runs = Math.ceil(s.batch / imagesPerCall);
   const scratch = Array.from({ length: shareCount(sizes(s).macs, runs) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s, clamp);
-  arena.write(pIn, input);
-  arena.write(pW, weight);
-  if (bias) arena.write(pB, bias);
   call.kernels.exports['winograd_weights']!(pU, pW, s.outChannels, s.inChannels, 0, s.outChannels);
   // Image runs claimed by whichever thread is free (arguments 5, 6: the image range).
   const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block]);
   runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, imagesPerCall);
-  arena.read(out, pOut);
+  arena.finish();
   return true;
 }
 

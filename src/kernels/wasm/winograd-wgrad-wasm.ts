@@ -83,30 +83,25 @@ export function runWinogradWeightGrad(dw: Float32Array, dy: Float32Array, input:
   const block = wgradBlock(s);
   // One chunk's dU: 36 matrices M x C and 4 floats the finish's last vector may read past the end.
   const duSize = 36 * s.outChannels * s.inChannels + 4;
-  const pDy = arena.reserve(dy.length);
-  const pIn = arena.reserve(input.length);
+  const pDy = arena.input(dy);
+  const pIn = arena.input(input);
   const pParts = arena.reserve(chunks * duSize);
   const pSum = arena.reserve(duSize);
   const pTmp = arena.reserve(108);
-  const pDw = arena.reserve(dw.length);
+  const pDw = arena.output(dw);
   const pDbParts = db ? arena.reserve(chunks * s.outChannels) : 0;
-  const pDb = db ? arena.reserve(s.outChannels) : 0;
+  const pDb = db ? arena.output(db) : 0;
   const scratchFloats = wgradScratchFloats(s, chunk, block);
   const scratch = Array.from({ length: shareCount(sizes(s).macs, chunks) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s);
-  arena.write(pDy, dy);
-  arena.write(pIn, input);
   // Chunks claimed one at a time (arguments 5, 6: the chunk range); each lands in its own slot.
   const shares = scratch.map((at) => [pParts, pDbParts, pDy, pIn, call.geometry, 0, 0, chunk, at, block]);
   runDynamic(call.kernels, 'winograd_weight_grad', shares, 5, chunks, 1);
   const run = call.kernels.exports;
   run['sum_parts']!(pSum, pParts, chunks, duSize);
   run['winograd_weight_grad_finish']!(pDw, pSum, s.outChannels, s.inChannels, pTmp);
-  arena.read(dw, pDw);
-  if (db) {
-    run['sum_parts']!(pDb, pDbParts, chunks, s.outChannels);
-    arena.read(db, pDb);
-  }
+  if (db) run['sum_parts']!(pDb, pDbParts, chunks, s.outChannels);
+  arena.finish();
   return true;
 }

@@ -1,0 +1,87 @@
+/**
+ * Tensors resident in the WebAssembly memory (src/kernels/wasm/resident-heap.ts): what the float32
+ * pool hands out once the kernels load, how blocks come back, and that the kernels give the same
+ * results reading and writing them in place as on ordinary arrays they copy. The references are
+ * the TypeScript kernels (themselves checked against onnxruntime elsewhere); agreement is exact:
+ * the same kernel runs on the same values either way, only where they sit differs.
+ */
+import { describe, expect, it } from 'vitest';
+import { giveFloat32, isWholeAllocation, storageOf, takeFloat32 } from '../../src/ir/buffer-pool.js';
+import { conv2dReference, type Conv2dShape } from '../../src/kernels/conv2d.js';
+import { addClampedReference } from '../../src/kernels/add-fused.js';
+import { wasmAddClamped } from '../../src/kernels/wasm/elementwise-wasm.js';
+import { wasmConv2dForward } from '../../src/kernels/wasm/conv2d-wasm.js';
+import { wasmKernels } from '../../src/kernels/wasm/module.js';
+import { randomArray } from './wasm-helpers.js';
+
+const kernels = wasmKernels();
+const heap = kernels?.heap;
+const LENGTH = 1 << 15;
+
+/** A resident copy of `values` (the pool hands out resident blocks once the kernels are loaded). */
+function resident(values: Float32Array): Float32Array {
+  const block = takeFloat32(values.length)!;
+  block.set(values);
+  return block;
+}
+
+describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
+  it('hands out zeroed whole blocks in the memory, takes back only a block\'s own view, reuses it zeroed', () => {
+    const a = takeFloat32(LENGTH)!;
+    expect(heap!.addressOf(a)).toBeDefined();
+    expect(a.every((v) => v === 0)).toBe(true);
+    expect(isWholeAllocation(a)).toBe(true);
+    expect(isWholeAllocation(a.subarray(1))).toBe(false);
+    a.fill(3);
+    expect(giveFloat32(a.subarray(0, LENGTH - 1))).toBe(false);
+    expect(giveFloat32(new Float32Array(a.buffer, a.byteOffset, a.length))).toBe(false);
+    expect(giveFloat32(a)).toBe(true);
+    expect(giveFloat32(a)).toBe(false); // already free
+    const again = takeFloat32(LENGTH)!;
+    expect(again).toBe(a);
+    expect(again.every((v) => v === 0)).toBe(true);
+  });
+
+  it('identifies storage by block: views of one block compare equal, of two blocks not', () => {
+    const a = takeFloat32(LENGTH)!;
+    const b = takeFloat32(LENGTH)!;
+    expect(storageOf(a.subarray(100, 200))).toBe(storageOf(a));
+    expect(storageOf(new Float32Array(a.buffer, a.byteOffset + 400, 10))).toBe(storageOf(a));
+    expect(storageOf(b)).not.toBe(storageOf(a));
+    expect(storageOf(new Float32Array(8))).not.toBe(storageOf(a));
+  });
+
+  it('runs a conv on resident input and output in place, as on plain arrays', () => {
+    const s: Conv2dShape = {
+      batch: 4, inChannels: 8, inHeight: 32, inWidth: 32, outChannels: 16, outHeight: 16, outWidth: 16,
+      kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
+      padTop: 1, padLeft: 1, groups: 1,
+    };
+    const input = randomArray(s.batch * s.inChannels * s.inHeight * s.inWidth, 1);
+    const weight = randomArray(s.outChannels * s.inChannels * 9, 2);
+    const bias = randomArray(s.outChannels, 3);
+    const outLength = s.batch * s.outChannels * s.outHeight * s.outWidth;
+    const plain = new Float32Array(outLength);
+    expect(wasmConv2dForward(plain, input, weight, bias, s)).toBe(true);
+    const out = takeFloat32(outLength)!;
+    const residentInput = resident(input);
+    expect(wasmConv2dForward(out, residentInput, weight, bias, s)).toBe(true);
+    expect(Array.from(out)).toEqual(Array.from(plain));
+    const want = new Float32Array(outLength);
+    conv2dReference(want, input, weight, bias, s);
+    let worst = 0;
+    for (let i = 0; i < outLength; i++) worst = Math.max(worst, Math.abs(out[i]! - want[i]!));
+    expect(worst).toBeLessThan(1e-4);
+    expect(Array.from(residentInput)).toEqual(Array.from(input)); // inputs are read only
+  });
+
+  it('writes an elementwise result over one of its resident inputs, as the TypeScript reference', () => {
+    const a = randomArray(LENGTH, 4);
+    const b = randomArray(LENGTH, 5);
+    const want = new Float32Array(LENGTH);
+    addClampedReference(want, a, b, 0, Infinity);
+    const ra = resident(a);
+    expect(wasmAddClamped(ra, ra, resident(b), 0, Infinity)).toBe(true);
+    expect(Array.from(ra)).toEqual(Array.from(want));
+  });
+});
