@@ -6,6 +6,7 @@
  * the worker threads' share counts) is printed too: on a loaded machine it is the steadier figure.
  */
 import { runNode } from '../src/engine/run-graph.js';
+import { inResidentRegion } from '../src/ir/buffer-pool.js';
 import type { Node } from '../src/ir/graph.js';
 import { makeTensor, type Tensor } from '../src/ir/tensor.js';
 import { backward, forwardWithTape, recycleTape } from '../src/train/backprop.js';
@@ -34,7 +35,9 @@ const push = (map: Map<Node, number[]>, node: Node, value: number) => {
   list.push(value);
   map.set(node, list);
 };
-function forwardOnce(): void {
+/** One forward, node by node, in a resident region as runGraph's (its values live in the kernels' memory). */
+const forwardOnce = () => inResidentRegion(forwardNodes);
+function forwardNodes(): void {
   const values = new Map<string, Tensor>(m!.graph.initializers);
   values.set(m!.inputName, input);
   for (const node of m!.graph.nodes) {

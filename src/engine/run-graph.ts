@@ -5,7 +5,7 @@
  */
 import { ModelError, describeNode } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { giveFloat32, storageOf } from '../ir/buffer-pool.js';
+import { giveFloat32, inResidentRegion, isResident, storageOf } from '../ir/buffer-pool.js';
 import type { Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrsOf, type AttrSchema } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
@@ -37,6 +37,16 @@ export interface RunOptions {
  * intermediate value with keepAll). Intermediate values are dropped after their last reader.
  */
 export function runGraph(graph: Graph, feeds: Record<string, Tensor>, options: RunOptions = {}): Map<string, Tensor> {
+  if (options.keepAll) return runNodes(graph, feeds, options);
+  // Intermediates live in the kernels' memory (used in place, no copies) for the run's length only.
+  return inResidentRegion(() => {
+    const outputs = runNodes(graph, feeds, options);
+    for (const [name, t] of outputs) if (isResident(t.data)) outputs.set(name, { ...t, data: t.data.slice() });
+    return outputs;
+  });
+}
+
+function runNodes(graph: Graph, feeds: Record<string, Tensor>, options: RunOptions): Map<string, Tensor> {
   const values = new Map<string, Tensor>(graph.initializers);
   for (const input of graph.inputs) {
     const t = feeds[input.name];

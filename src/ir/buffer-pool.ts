@@ -19,9 +19,10 @@ const pooled = new WeakSet<Float32Array>();
 let pooledBytes = 0;
 
 /**
- * Memory large buffers come from before plain JavaScript arrays: the WebAssembly kernels' resident
- * heap (kernels/wasm/resident-heap.ts), which registers itself when the kernels load, so that the
- * kernels read and write tensors in place. Each method answers undefined for a buffer not its own.
+ * Memory large buffers come from inside a resident region (below): the WebAssembly kernels'
+ * resident heap (kernels/wasm/resident-heap.ts), which registers itself when the kernels load, so
+ * that the kernels read and write tensors in place. Each method answers undefined for a buffer not
+ * its own.
  */
 export interface Float32Heap {
   /** A zeroed buffer of `length` floats, or undefined when the heap is full. */
@@ -33,10 +34,36 @@ export interface Float32Heap {
 }
 
 let heap: Float32Heap | undefined;
+/** The open resident regions, innermost last: each one's heap buffers not yet handed back. */
+const regions: Set<Float32Array>[] = [];
 
-/** Makes `next` the first source of large buffers (undefined: JavaScript arrays only). */
+/** Makes `next` the source of large buffers inside resident regions (undefined: JavaScript arrays only). */
 export function useFloat32Heap(next: Float32Heap | undefined): void {
   heap = next;
+}
+
+/**
+ * Runs `fn` with large buffers taken from the heap, and hands every one of them back when it
+ * returns or throws: a region allocator, so no block outlives the code that knew its lifetime.
+ * `fn` must therefore return nothing that lives in the heap (runGraph copies its outputs out).
+ * Outside regions, buffers are ordinary JavaScript arrays, which the garbage collector frees:
+ * code that drops tensors without handing them back (most code) stays correct and bounded.
+ */
+export function inResidentRegion<T>(fn: () => T): T {
+  if (!heap) return fn();
+  const taken = new Set<Float32Array>();
+  regions.push(taken);
+  try {
+    return fn();
+  } finally {
+    regions.pop();
+    for (const data of taken) heap.give(data);
+  }
+}
+
+/** Whether `data` lives in the heap (and so must not escape the region it was made in). */
+export function isResident(data: ArrayBufferView): boolean {
+  return heap?.storageOf(data) !== undefined;
 }
 
 /**
@@ -56,8 +83,12 @@ export function isWholeAllocation(data: Float32Array): boolean {
 /** A zeroed pooled buffer of `length` floats, if one is free (or the heap has room). */
 export function takeFloat32(length: number): Float32Array | undefined {
   if (length < MIN_LENGTH) return undefined;
-  const resident = heap?.take(length);
-  if (resident) return resident;
+  const region = regions.at(-1);
+  const resident = region && heap?.take(length);
+  if (resident) {
+    region.add(resident);
+    return resident;
+  }
   const data = free.get(length)?.pop();
   if (!data) return undefined;
   pooled.delete(data);
@@ -71,7 +102,10 @@ export function takeFloat32(length: number): Float32Array | undefined {
  */
 export function giveFloat32(data: Float32Array): boolean {
   const resident = heap?.give(data);
-  if (resident !== undefined) return resident;
+  if (resident !== undefined) {
+    if (resident) for (const region of regions) region.delete(data);
+    return resident;
+  }
   if (data.length < MIN_LENGTH || pooled.has(data)) return false;
   if (data.byteOffset !== 0 || !(data.buffer instanceof ArrayBuffer) || data.buffer.byteLength !== data.byteLength) return false;
   if (pooledBytes + data.byteLength > MAX_POOLED_BYTES) return false;

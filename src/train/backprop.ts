@@ -171,9 +171,11 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     grads.set(name, g);
     if (prev) buffers.release(prev);
   };
-  const accumulate = (name: string, g: Tensor) => {
+  /** Adds g to name's gradient; true when g was summed into another buffer (g itself is then read no more). */
+  const accumulate = (name: string, g: Tensor): boolean => {
     const prev = grads.get(name);
     setGrad(name, prev ? buffers.sum(prev, g) : g);
+    return prev !== undefined;
   };
   for (const [name, g] of seeds) accumulate(name, g);
   const throughTransform = (name: string) => {
@@ -202,10 +204,17 @@ export function backward(tape: Tape, seeds: ReadonlyMap<string, Tensor>, wrt: It
     if (pre) outputs[0] = pre;
     const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
     const inputGrads = op.backward(inputs, outputs, outputGrads, attrsOf(node), node, wants);
+    const summed: Tensor[] = [];
     node.inputs.forEach((name, i) => {
       const g = inputGrads[i];
-      if (g && wants[i]) accumulate(name, g);
+      if (g && wants[i] && accumulate(name, g)) summed.push(g);
     });
+    // A gradient added into another (a residual branch meeting the shortcut) is dead once all of
+    // this node's inputs are done: its buffer goes back for reuse, unless an entry still holds it.
+    for (const g of summed) {
+      buffers.adopt(g);
+      buffers.dropIfUnheld(g);
+    }
     // This node's output gradients are read no more (unless asked for): their buffers may be reused.
     if (outputGrads[0] && outputGrads[0] !== reaching) buffers.dropIfUnheld(outputGrads[0]);
     for (const name of node.outputs) {

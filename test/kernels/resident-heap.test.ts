@@ -6,7 +6,7 @@
  * the same kernel runs on the same values either way, only where they sit differs.
  */
 import { describe, expect, it } from 'vitest';
-import { giveFloat32, isWholeAllocation, storageOf, takeFloat32 } from '../../src/ir/buffer-pool.js';
+import { giveFloat32, inResidentRegion, isResident, isWholeAllocation, storageOf, takeFloat32 } from '../../src/ir/buffer-pool.js';
 import { conv2dReference, type Conv2dShape } from '../../src/kernels/conv2d.js';
 import { addClampedReference } from '../../src/kernels/add-fused.js';
 import { wasmAddClamped } from '../../src/kernels/wasm/elementwise-wasm.js';
@@ -18,7 +18,7 @@ const kernels = wasmKernels();
 const heap = kernels?.heap;
 const LENGTH = 1 << 15;
 
-/** A resident copy of `values` (the pool hands out resident blocks once the kernels are loaded). */
+/** A resident copy of `values` (inside a resident region, the pool hands out the heap's blocks). */
 function resident(values: Float32Array): Float32Array {
   const block = takeFloat32(values.length)!;
   block.set(values);
@@ -26,7 +26,30 @@ function resident(values: Float32Array): Float32Array {
 }
 
 describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
-  it('hands out zeroed whole blocks in the memory, takes back only a block\'s own view, reuses it zeroed', () => {
+  it('hands out heap blocks inside a region only, and takes every one back when the region ends', () => {
+    expect(takeFloat32(LENGTH)).toBeUndefined(); // outside a region: the (empty) JavaScript pool only
+    const used = heap!.usedBytes;
+    let kept: Float32Array | undefined;
+    inResidentRegion(() => {
+      kept = takeFloat32(LENGTH)!;
+      giveFloat32(takeFloat32(LENGTH)!);
+      expect(isResident(kept)).toBe(true);
+    });
+    // Both blocks are free again: the next region reuses them without growing the heap.
+    inResidentRegion(() => {
+      expect(takeFloat32(LENGTH)).toBeDefined();
+      expect(takeFloat32(LENGTH)).toBeDefined();
+    });
+    expect(heap!.usedBytes).toBe(used + 2 * LENGTH * 4);
+    expect(() => inResidentRegion(() => {
+      takeFloat32(LENGTH);
+      throw new Error('inside');
+    })).toThrow('inside');
+    inResidentRegion(() => expect([takeFloat32(LENGTH)!, takeFloat32(LENGTH)!].every((d) => isResident(d))).toBe(true));
+    expect(heap!.usedBytes).toBe(used + 2 * LENGTH * 4);
+  });
+
+  it('hands out zeroed whole blocks in the memory, takes back only a block\'s own view, reuses it zeroed', () => inResidentRegion(() => {
     const a = takeFloat32(LENGTH)!;
     expect(heap!.addressOf(a)).toBeDefined();
     expect(a.every((v) => v === 0)).toBe(true);
@@ -40,18 +63,18 @@ describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
     const again = takeFloat32(LENGTH)!;
     expect(again).toBe(a);
     expect(again.every((v) => v === 0)).toBe(true);
-  });
+  }));
 
-  it('identifies storage by block: views of one block compare equal, of two blocks not', () => {
+  it('identifies storage by block: views of one block compare equal, of two blocks not', () => inResidentRegion(() => {
     const a = takeFloat32(LENGTH)!;
     const b = takeFloat32(LENGTH)!;
     expect(storageOf(a.subarray(100, 200))).toBe(storageOf(a));
     expect(storageOf(new Float32Array(a.buffer, a.byteOffset + 400, 10))).toBe(storageOf(a));
     expect(storageOf(b)).not.toBe(storageOf(a));
     expect(storageOf(new Float32Array(8))).not.toBe(storageOf(a));
-  });
+  }));
 
-  it('runs a conv on resident input and output in place, as on plain arrays', () => {
+  it('runs a conv on resident input and output in place, as on plain arrays', () => inResidentRegion(() => {
     const s: Conv2dShape = {
       batch: 4, inChannels: 8, inHeight: 32, inWidth: 32, outChannels: 16, outHeight: 16, outWidth: 16,
       kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
@@ -73,9 +96,9 @@ describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
     for (let i = 0; i < outLength; i++) worst = Math.max(worst, Math.abs(out[i]! - want[i]!));
     expect(worst).toBeLessThan(1e-4);
     expect(Array.from(residentInput)).toEqual(Array.from(input)); // inputs are read only
-  });
+  }));
 
-  it('writes an elementwise result over one of its resident inputs, as the TypeScript reference', () => {
+  it('writes an elementwise result over one of its resident inputs, as the TypeScript reference', () => inResidentRegion(() => {
     const a = randomArray(LENGTH, 4);
     const b = randomArray(LENGTH, 5);
     const want = new Float32Array(LENGTH);
@@ -83,5 +106,5 @@ describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
     const ra = resident(a);
     expect(wasmAddClamped(ra, ra, resident(b), 0, Infinity)).toBe(true);
     expect(Array.from(ra)).toEqual(Array.from(want));
-  });
+  }));
 });

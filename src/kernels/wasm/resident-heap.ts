@@ -3,19 +3,19 @@
  * inputs and writes its outputs where they are instead of copying them in and out: on ResNet-8 at
  * batch 32 those copies were ~2 ms of a ~12 ms forward, all of it on the calling thread while the
  * workers waited (bench/profile-nodes.ts). Once the kernels load, ir/buffer-pool.ts takes every
- * float32 buffer of at least its MIN_LENGTH from here; a kernel finds a tensor's address with
- * `residentAddress` (arena.ts) and copies only what is not resident.
+ * float32 buffer of at least its MIN_LENGTH made inside a resident region from here; a kernel
+ * finds a tensor's address with `addressOf` (arena.ts) and copies only what is not resident.
  *
  * Layout of the memory: [0, heapBase) the module's data and stack; [heapBase, SCRATCH_END) each
  * kernel call's scratch arena (arena.ts, starting over on every call); [SCRATCH_END, HEAP_END)
  * these blocks. Pages are committed as the memory grows but cost nothing until touched.
  *
- * A block has one canonical Float32Array view, the one `take` returned. It comes back to a free
- * list (by exact length, as the JavaScript pool) when the code that knew it dead gives it back, or
- * when the view is garbage-collected (a FinalizationRegistry): buffers nobody hands back are not
- * lost. The rule that makes the second safe: no view derived from a block's (subarray, another
- * typed array over its bytes) may outlive the block's canonical view. Every derived view in the
- * engine lives inside one synchronous call, and finalizers never run in the middle of one.
+ * Blocks are handed out only inside resident regions (ir/buffer-pool.ts inResidentRegion: runGraph
+ * is one), which hand every block back when they end; a block has one canonical Float32Array
+ * view, the one `take` returned, and comes back to a free list (by exact length, as the
+ * JavaScript pool) through it alone. Why regions and not the garbage collector: blocks dropped
+ * without being handed back (as most code drops tensors) could only come back through finalizers,
+ * which never run inside a long synchronous loop such as distillation's, so the heap filled up.
  * When the heap is full, the pool falls back to ordinary JavaScript arrays (copied as before).
  * EDGEC_RESIDENT=0 keeps tensors out of the heap (before/after measurements).
  */
@@ -36,13 +36,12 @@ export class ResidentHeap implements Float32Heap {
   /** Block addresses in ascending order (blocks are only ever appended) and each one's length. */
   private readonly starts: number[] = [];
   private readonly lengths = new Map<number, number>();
-  /** Each block's canonical view, weakly: a view nobody holds is reclaimed by the registry. */
-  private readonly canonical = new Map<number, WeakRef<Float32Array>>();
+  /** Each block's canonical view. */
+  private readonly canonical = new Map<number, Float32Array>();
   private readonly free = new Map<number, Float32Array[]>();
   private readonly isFree = new WeakSet<Float32Array>();
   /** The memory's SharedArrayBuffer objects (one more after every growth): what "ours" means. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  private readonly registry = new FinalizationRegistry<number>((address) => this.reclaim(address));
 
   constructor(private readonly kernels: WasmKernels) {}
 
@@ -79,7 +78,7 @@ export class ResidentHeap implements Float32Heap {
   give(data: Float32Array): boolean | undefined {
     const at = this.addressOf(data);
     if (at === undefined) return undefined;
-    if (this.canonical.get(at)?.deref() !== data || this.isFree.has(data)) return false;
+    if (this.canonical.get(at) !== data || this.isFree.has(data)) return false;
     this.pushFree(data);
     return true;
   }
@@ -102,7 +101,7 @@ export class ResidentHeap implements Float32Heap {
   isWhole(data: Float32Array): boolean | undefined {
     const at = this.addressOf(data);
     if (at === undefined) return undefined;
-    return this.canonical.get(at)?.deref() === data;
+    return this.canonical.get(at) === data;
   }
 
   /** Bytes handed out so far (blocks in use or free): for tests and benchmarks. */
@@ -114,8 +113,7 @@ export class ResidentHeap implements Float32Heap {
     const buffer = this.kernels.memory.buffer;
     this.buffers.add(buffer);
     const view = new Float32Array(buffer, at, this.lengths.get(at)!);
-    this.canonical.set(at, new WeakRef(view));
-    this.registry.register(view, at);
+    this.canonical.set(at, view);
     return view;
   }
 
@@ -124,12 +122,6 @@ export class ResidentHeap implements Float32Heap {
     list.push(view);
     this.free.set(view.length, list);
     this.isFree.add(view);
-  }
-
-  /** The canonical view of the block at `address` was collected while in use: the block is free. */
-  private reclaim(address: number): void {
-    if (this.canonical.get(address)?.deref() !== undefined) return; // a newer view is canonical
-    this.pushFree(this.viewOf(address));
   }
 }
 
