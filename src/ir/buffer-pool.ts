@@ -25,8 +25,8 @@ let pooledBytes = 0;
  * its own.
  */
 export interface Float32Heap {
-  /** A zeroed buffer of `length` floats, or undefined when the heap is full. */
-  take(length: number): Float32Array | undefined;
+  /** A buffer of `length` floats (zeroed if asked), or undefined when the heap is full. */
+  take(length: number, zeroed: boolean): Float32Array | undefined;
   give(data: Float32Array): boolean | undefined;
   /** An identity shared by every view of the same allocation. */
   storageOf(data: ArrayBufferView): unknown;
@@ -80,11 +80,14 @@ export function isWholeAllocation(data: Float32Array): boolean {
   return heap?.isWhole(data) ?? (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength);
 }
 
-/** A zeroed pooled buffer of `length` floats, if one is free (or the heap has room). */
-export function takeFloat32(length: number): Float32Array | undefined {
+/**
+ * A pooled buffer of `length` floats, if one is free (or the heap has room): zeroed, unless
+ * `zeroed` is false (for a kernel that writes every element; saves a pass over the memory).
+ */
+export function takeFloat32(length: number, zeroed = true): Float32Array | undefined {
   if (length < MIN_LENGTH) return undefined;
   const region = regions.at(-1);
-  const resident = region && heap?.take(length);
+  const resident = region && heap?.take(length, zeroed);
   if (resident) {
     region.add(resident);
     return resident;
@@ -93,7 +96,7 @@ export function takeFloat32(length: number): Float32Array | undefined {
   if (!data) return undefined;
   pooled.delete(data);
   pooledBytes -= data.byteLength;
-  return data.fill(0);
+  return zeroed ? data.fill(0) : data;
 }
 
 /**

@@ -82,6 +82,15 @@ export function allocData(dtype: DType, length: number): TensorData {
   return new Float64Array(length);
 }
 
+/**
+ * A float32 tensor whose contents are unspecified (a recycled buffer is not cleared): for a kernel
+ * that writes every element before anything reads it.
+ */
+export function uninitializedFloat32(shape: readonly number[]): Tensor {
+  const n = sizeOf(shape);
+  return { dtype: 'float32', shape: [...shape], data: takeFloat32(n, false) ?? new Float32Array(n) };
+}
+
 /** Builds a tensor; `data` may be any numbers and is copied into the dtype's storage. */
 export function makeTensor(dtype: DType, shape: readonly number[], data?: ArrayLike<number>): Tensor {
   const n = sizeOf(shape);

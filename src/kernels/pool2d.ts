@@ -121,8 +121,20 @@ export function averagePool2dForward(out: Float32Array, input: Float32Array, s: 
   }
 }
 
+/** Planes x pixels below which the JavaScript loop is as quick as a kernel call. */
+const WASM_GLOBAL_POOL_MIN = 16_384;
+
 /** out (planes) = mean or max of each plane of input (planes, pixels). */
 export function globalPoolForward(out: Float32Array, input: Float32Array, planes: number, pixels: number, kind: 'average' | 'max'): void {
+  // The mean as an average pool whose one window is the whole plane (a row of `pixels`): on the
+  // kernels' threads, summed in float32 as onnxruntime does (the loop below sums in double).
+  if (kind === 'average' && planes * pixels >= WASM_GLOBAL_POOL_MIN) {
+    const row: Pool2dShape = {
+      planes, inHeight: 1, inWidth: pixels, outHeight: 1, outWidth: 1, kernelHeight: 1, kernelWidth: pixels,
+      strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0,
+    };
+    if (wasmAveragePool2dForward(out, input, row, false)) return;
+  }
   for (let p = 0; p < planes; p++) {
     const start = p * pixels;
     if (kind === 'average') {

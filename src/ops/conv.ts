@@ -5,7 +5,7 @@
  * MACs: output elements x C/group x kernel size (the MLPerf Tiny convention).
  */
 import type { Node } from '../ir/graph.js';
-import { makeTensor, sizeOf, type Tensor, type ValueType } from '../ir/tensor.js';
+import { makeTensor, sizeOf, uninitializedFloat32, type Tensor, type ValueType } from '../ir/tensor.js';
 import { activationBounds, applyActivation } from '../engine/fused-activation.js';
 import { wasmConv2dBackwardWeight, wasmConv2dForward } from '../kernels/wasm/conv2d-wasm.js';
 import { conv2dForward, type Conv2dShape } from '../kernels/conv2d.js';
@@ -92,10 +92,11 @@ export const Conv = defineOp({
       return activated(out);
     }
     const geometry = convGeometry(node, x!, w!, b, a);
-    const out = makeTensor(x!.dtype, geometry.outShape);
-    // The WebAssembly kernel clamps by the fused activation in its own pass (appliesActivation).
+    // The WebAssembly kernel writes every output (and clamps by the fused activation: appliesActivation).
+    const out = x!.dtype === 'float32' ? uninitializedFloat32(geometry.outShape) : makeTensor(x!.dtype, geometry.outShape);
     const [xs, ws, bs] = [floatData(x!), floatData(w!), b && floatData(b)];
     if (wasmConv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel, activationBounds(node.activation))) return [out];
+    out.data.fill(0);
     conv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel);
     return activated(out);
   },

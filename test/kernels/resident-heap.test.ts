@@ -12,11 +12,17 @@ import { addClampedReference } from '../../src/kernels/add-fused.js';
 import { wasmAddClamped } from '../../src/kernels/wasm/elementwise-wasm.js';
 import { wasmConv2dForward } from '../../src/kernels/wasm/conv2d-wasm.js';
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
-import { randomArray } from './wasm-helpers.js';
+import { wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from '../../src/kernels/wasm/conv2d-wasm.js';
+import { randomArray, randomConvGeometry, winograd3x3Shape, type GeometryKind } from './wasm-helpers.js';
 
 const kernels = wasmKernels();
 const heap = kernels?.heap;
 const LENGTH = 1 << 15;
+
+/** A resident block of `n` floats full of NaN (the heap directly: the pool keeps short arrays out). */
+function residentNaN(n: number): Float32Array {
+  return heap!.take(n, false)!.fill(NaN);
+}
 
 /** A resident copy of `values` (inside a resident region, the pool hands out the heap's blocks). */
 function resident(values: Float32Array): Float32Array {
@@ -97,6 +103,26 @@ describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
     expect(worst).toBeLessThan(1e-4);
     expect(Array.from(residentInput)).toEqual(Array.from(input)); // inputs are read only
   }));
+
+  it('writes every element of resident outputs (NaN-filled) exactly as of plain ones: forward, input and weight gradients', () => {
+    const shapes = [
+      ...(['general', 'depthwise', 'pointwise'] as GeometryKind[]).flatMap((kind) => [1, 2, 3, 4, 5].map((seed) => randomConvGeometry(seed * 31, kind))),
+      winograd3x3Shape(2, 5, 7, 9, 6, [1, 1, 1, 1]), // Winograd, partial tiles
+      winograd3x3Shape(3, 8, 13, 6, 4, [0, 1, 2, 0]),
+    ];
+    for (const s of shapes) {
+      const n = { x: s.batch * s.inChannels * s.inHeight * s.inWidth, y: s.batch * s.outChannels * s.outHeight * s.outWidth, w: s.outChannels * (s.inChannels / s.groups) * s.kernelHeight * s.kernelWidth };
+      const [x, w, b, dy] = [randomArray(n.x, 11), randomArray(n.w, 12), randomArray(s.outChannels, 13), randomArray(n.y, 14)];
+      const plain = { y: new Float32Array(n.y), dx: new Float32Array(n.x), dw: new Float32Array(n.w), db: new Float32Array(s.outChannels) };
+      const res = { y: residentNaN(n.y), dx: residentNaN(n.x), dw: residentNaN(n.w), db: residentNaN(s.outChannels) };
+      for (const o of [plain, res]) {
+        expect(wasmConv2dForward(o.y, x, w, b, s)).toBe(true);
+        expect(wasmConv2dBackwardInput(o.dx, dy, w, s)).toBe(true);
+        expect(wasmConv2dBackwardWeight(o.dw, dy, x, s, o.db)).toBe(true);
+      }
+      for (const k of ['y', 'dx', 'dw', 'db'] as const) expect(Array.from(res[k]), `${k} of ${JSON.stringify(s)}`).toEqual(Array.from(plain[k]));
+    }
+  });
 
   it('writes an elementwise result over one of its resident inputs, as the TypeScript reference', () => inResidentRegion(() => {
     const a = randomArray(LENGTH, 4);

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { matmulReference } from '../../src/kernels/gemm.js';
-import { averagePool2dForward, maxPool2dForward, type Pool2dShape } from '../../src/kernels/pool2d.js';
+import { averagePool2dForward, globalPoolForward, maxPool2dForward, type Pool2dShape } from '../../src/kernels/pool2d.js';
 import { wasmMatmul } from '../../src/kernels/wasm/gemm-wasm.js';
 import {
   wasmAveragePool2dBackward, wasmAveragePool2dForward, wasmMaxPool2dBackward, wasmMaxPool2dForward,
@@ -60,6 +60,16 @@ describe('WebAssembly pooling kernels', () => {
       expect(Array.from(avgWasm, (v) => Number.isNaN(v))).toEqual(Array.from(avgTs, (v) => Number.isNaN(v)));
       expectAgree(avgWasm.map((v) => (Number.isNaN(v) ? 0 : v)), avgTs.map((v) => (Number.isNaN(v) ? 0 : v)), 1e-6);
     }
+  });
+
+  it('global average pooling on the kernel (a whole-plane window) agrees with the double-sum loop to 1e-6 relative', () => {
+    const [planes, pixels] = [2048, 64]; // ResNet-8's at batch 32: above the kernel's threshold
+    const x = randomArray(planes * pixels, 9);
+    const got = new Float32Array(planes);
+    const want = new Float32Array(planes);
+    globalPoolForward(got, x, planes, pixels, 'average');
+    withEnv({ EDGEC_KERNELS: 'js' }, () => globalPoolForward(want, x, planes, pixels, 'average'));
+    expectAgree(got, want, 1e-6);
   });
 
   it('backward satisfies the adjoint identities on 40 random geometries', () => {

@@ -16,7 +16,7 @@ import { wasmKernels } from './module.js';
 /** Elements below which the JavaScript loop is as quick as the copies and the call. */
 const MIN_ELEMENTS = 4096;
 /** Elements per thread below which a worker's wake-up costs more than it saves (memory-bound). */
-const ELEMENTS_PER_THREAD = 1 << 19;
+const ELEMENTS_PER_THREAD = 1 << 16;
 
 /**
  * out[i] = kernel(inputs...[i]) over the whole arrays, in place where they are resident (arena.ts);

@@ -51,13 +51,13 @@ export class ResidentHeap implements Float32Heap {
     return data.byteOffset;
   }
 
-  /** A zeroed block of `length` floats: a free one of that length, else a new one; undefined when full. */
-  take(length: number): Float32Array | undefined {
+  /** A block of `length` floats (zeroed if asked): a free one of that length, else a new one; undefined when full. */
+  take(length: number, zeroed: boolean): Float32Array | undefined {
     const spare = this.free.get(length)?.pop();
     if (spare) {
       this.isFree.delete(spare);
       // Not spare.fill(0): V8 fills a SharedArrayBuffer's view ~8x slower than memory.fill does.
-      this.kernels.exports['zero_floats']!(spare.byteOffset, length);
+      if (zeroed) this.kernels.exports['zero_floats']!(spare.byteOffset, length);
       return spare;
     }
     const bytes = Math.ceil((length * 4) / ALIGN) * ALIGN;

@@ -4,15 +4,15 @@
  * stride-1 input gradient, itself a conv of dy with the flipped weights): Winograd where it
  * computes the conv and wins over the direct kernel (winogradWins), else runConvForward.
  *
- * The weights are transformed once per call, on the calling thread (wasm/src/winograd_weights.c:
- * U is 36 x M x C floats, ~40 us at 64x64 channels); then runs of images (one image, or several
+ * The weights are transformed once per call, output channels split across threads
+ * (wasm/src/winograd_weights.c: U is 36 x M x C floats); then runs of images (one image, or several
  * when an image has few tiles) are claimed by whichever thread is free, as for the direct kernel.
  * Results do not depend on the thread count. Outputs differ from the direct kernel's by ~2e-6 x
  * sum |w x| (test/kernels/winograd.test.ts). EDGEC_WINOGRAD=off turns the path off (for
  * before/after measurements and exact comparisons).
  */
 import type { Conv2dShape } from '../conv2d.js';
-import { runDynamic } from '../parallel.js';
+import { runDynamic, runShares, splitRange, threadCount } from '../parallel.js';
 import { winogradApplies } from '../winograd.js';
 import { beginConvCall, runConvForward, shareCount, sizes, writeGeometry } from './conv-call.js';
 
@@ -82,7 +82,10 @@ export function runWinogradForward(
   const scratch = Array.from({ length: shareCount(sizes(s).macs, runs) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s, clamp);
-  call.kernels.exports['winograd_weights']!(pU, pW, s.outChannels, s.inChannels, 0, s.outChannels);
+  // Output channels split across threads (each writes its own rows of U): serial, it left the
+  // workers idle for ~0.1 ms a call.
+  const weightShares = splitRange(s.outChannels, Math.min(threadCount(), Math.floor(s.outChannels / 8)));
+  runShares(call.kernels, 'winograd_weights', weightShares.map(([k0, k1]) => [pU, pW, s.outChannels, s.inChannels, k0, k1]));
   // Image runs claimed by whichever thread is free (arguments 5, 6: the image range).
   const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block]);
   runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, imagesPerCall);
