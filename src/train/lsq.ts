@@ -35,6 +35,8 @@ export interface LsqOptions {
   zeroPoint?: number;
   /** Values per step size (N of the gradient scale). */
   count: number;
+  /** Pass the value's gradient through where it was clamped too (plain STE), not only inside. */
+  unclipped?: boolean;
 }
 
 export class LsqQuantizer implements ValueTransform {
@@ -66,6 +68,7 @@ export class LsqQuantizer implements ValueTransform {
     const dx = makeTensor('float32', grad.shape);
     lsqBackward(dx.data as Float32Array, float32Data(x), float32Data(grad), this.steps(), this.innerOf(x), this.grid, stepGrad);
     for (let k = 0; k < stepGrad.length; k++) this.parameter.grad[k] = stepGrad[k]! * this.gradScale;
+    if (this.options.unclipped) dx.data.set(grad.data);
     return dx;
   }
 

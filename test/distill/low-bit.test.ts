@@ -5,13 +5,13 @@
  *   step 1.224 and mean square error 0.1902;
  * - the augmentation's smooth random field against onnxruntime's bilinear Resize (half_pixel) of
  *   the same coarse grid, its box blur against a direct 2-D window mean, its range and determinism;
- * - lowBitSettings: nothing changes at 4 bits; no augmentation of the user's real data.
+ * - lowBitSettings: nothing changes at 4 bits; no augmentation nor feature weighting of the user's real data.
  */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, spatialAugmentation, smoothField } from '../../src/distill/qat/augment.js';
 import { mseOptimalSteps } from '../../src/distill/qat/student.js';
 import { makeTensor } from '../../src/ir/tensor.js';
-import { lowBitSettings } from '../../src/pipeline/distill-stage.js';
+import { LOW_BIT_FEATURE_WEIGHT, lowBitSettings } from '../../src/pipeline/distill-stage.js';
 import { rng } from '../../src/util/random.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 import { runOrt } from '../helpers/ort.js';
@@ -95,11 +95,11 @@ describe('spatial augmentation of synthetic batches', () => {
 });
 
 describe('lowBitSettings', () => {
-  it('changes nothing at 4 bits, and augments only synthetic data at 2 bits', () => {
+  it('changes nothing at 4 bits; at 2 bits augments and weighs features only on synthetic data', () => {
     expect(lowBitSettings(4, true, [1, 3, 32, 32], [0, 1])).toEqual({});
     const synthetic = lowBitSettings(2, true, [1, 3, 32, 32], [0, 1]);
     expect(synthetic.augment).toBeTypeOf('function');
-    expect(synthetic.mseStepInitBelow).toBe(3);
-    expect(lowBitSettings(2, false, [1, 3, 32, 32], [0, 1]).augment).toBeUndefined();
+    expect(synthetic).toMatchObject({ mseStepInitBelow: 3, unclippedBelowBits: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(lowBitSettings(2, false, [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, unclippedBelowBits: 3 });
   });
 });

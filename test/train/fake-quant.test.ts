@@ -84,6 +84,17 @@ describe('fake quantization', () => {
     expect(lsq.parameter.grad[0]).toBeCloseTo(hand, 6);
   });
 
+  it('LSQ unclipped: the gradient passes where clamped too; the step-size gradient is unchanged', () => {
+    const x = makeTensor('float32', [3], [0.3, 1.7, -5]);
+    const dy = makeTensor('float32', [3], [1, 2, 3]);
+    const clipped = new LsqQuantizer({ name: 'a', steps: Float32Array.of(1), lo: -2, hi: 2, count: 3 });
+    const unclipped = new LsqQuantizer({ name: 'a', steps: Float32Array.of(1), lo: -2, hi: 2, count: 3, unclipped: true });
+    expect(Array.from(unclipped.forward(x).data)).toEqual(Array.from(clipped.forward(x).data));
+    expect(Array.from(clipped.backward(x, dy).data)).toEqual([1, 2, 0]);
+    expect(Array.from(unclipped.backward(x, dy).data)).toEqual([1, 2, 3]);
+    expect(unclipped.parameter.grad[0]).toBe(clipped.parameter.grad[0]);
+  });
+
   it('LSQ weights start at the pipeline scales, one step per channel', () => {
     const w = randomTensor([4, 2, 3, 3], 31);
     const lsq = lsqWeights('w', w, 0, 4);

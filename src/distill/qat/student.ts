@@ -20,11 +20,11 @@ import type { BitPolicy } from '../../pipeline/bit-policy.js';
 import type { QModel } from '../../quant/qmodel.js';
 import type { ValueTransform } from '../../train/backprop.js';
 import { activationFakeQuant } from '../../train/fake-quant.js';
-import { LsqQuantizer, lsqActivation, lsqWeights } from '../../train/lsq.js';
+import { LsqQuantizer, lsqActivation } from '../../train/lsq.js';
 import { QMAX } from '../../quant/weights.js';
 import { roundHalfAway } from '../../quant/fixed-point.js';
 import type { WeightBits } from '../../quant/pack.js';
-import { channelLayout } from '../../train/fake-quant.js';
+import { channelLayout, fakeQuantizeWeights } from '../../train/fake-quant.js';
 import { selectParameters, type Parameter } from '../../train/parameters.js';
 
 /** A weighted layer's fake-quantized weight. */
@@ -95,6 +95,13 @@ function accumulating(q: LsqQuantizer): ValueTransform {
  */
 export interface StudentOptions {
   mseBelowBits?: number;
+  /**
+   * Weights narrower than this pass their gradient straight through where clamped too (lsq.ts
+   * `unclipped`). LSQ's clipped gradient stops at |w| > s, and at 2 bits the MSE-optimal step
+   * leaves a quarter to a third of every layer's weights there (resnet8, dscnn), fixed at +-1
+   * whatever the loss says unless their channel's step grows.
+   */
+  unclippedBelowBits?: number;
 }
 
 export function buildStudent(graph: Graph, policy: BitPolicy, ptq: QModel, options: StudentOptions = {}): Student {
@@ -105,10 +112,10 @@ export function buildStudent(graph: Graph, policy: BitPolicy, ptq: QModel, optio
     const w = bits === undefined ? undefined : weightOf(graph, node);
     if (!w || bits === undefined || transforms.has(w.name)) continue;
     const tensor = graph.initializers.get(w.name)!;
-    const quantizer =
-      bits < (options.mseBelowBits ?? 0)
-        ? new LsqQuantizer({ name: w.name, steps: mseOptimalSteps(tensor, w.axis, bits), channelAxis: w.axis, lo: -QMAX[bits], hi: QMAX[bits], count: tensor.data.length / tensor.shape[w.axis]! })
-        : lsqWeights(w.name, tensor, w.axis, bits);
+    const steps = bits < (options.mseBelowBits ?? 0) ? mseOptimalSteps(tensor, w.axis, bits) : fakeQuantizeWeights(tensor, w.axis, bits).scales;
+    const unclipped = bits < (options.unclippedBelowBits ?? 0);
+    const count = tensor.data.length / tensor.shape[w.axis]!;
+    const quantizer = new LsqQuantizer({ name: w.name, steps, channelAxis: w.axis, lo: -QMAX[bits], hi: QMAX[bits], count, ...(unclipped ? { unclipped } : {}) });
     transforms.set(w.name, quantizer);
     weightQuantizers.push({ node: node.name, weight: w.name, alpha: w.alpha, quantizer });
   }

@@ -45,6 +45,8 @@ export interface DistillOptions {
   mixup?: boolean;
   /** Weight widths below this start at MSE-optimal step sizes (student.ts), the others at max|w| / qmax. */
   mseStepInitBelow?: number;
+  /** Weights narrower than this pass gradients straight through where clamped too (student.ts). */
+  unclippedBelowBits?: number;
   /** Rewrites each training batch in place (shape [batch, ...input]) before teacher and student see it. */
   augment?: (batch: Float32Array, shape: readonly number[], random: () => number) => void;
   /** Called after every step. */
@@ -82,7 +84,10 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
   const batch = Math.min(o.batch, samples.length);
   const teacher = o.teacher ?? start;
   const teacherB = withBatch(teacher, batch);
-  const student = buildStudent(withBatch(start, batch), policy, ptq, o.mseStepInitBelow !== undefined ? { mseBelowBits: o.mseStepInitBelow } : {});
+  const student = buildStudent(withBatch(start, batch), policy, ptq, {
+    ...(o.mseStepInitBelow !== undefined ? { mseBelowBits: o.mseStepInitBelow } : {}),
+    ...(o.unclippedBelowBits !== undefined ? { unclippedBelowBits: o.unclippedBelowBits } : {}),
+  });
   const objective: ObjectiveOptions = {
     classifier: isClassifier(teacher),
     temperature: o.temperature ?? DEFAULT_TEMPERATURE,
