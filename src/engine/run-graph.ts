@@ -10,6 +10,7 @@ import type { Tensor } from '../ir/tensor.js';
 import { resolveAttrs, type AttrsOf, type AttrSchema } from '../ops/op-def.js';
 import { opOf } from '../ops/registry.js';
 import { applyActivation } from './fused-activation.js';
+import { planResidualFusions, type ResidualFusion } from './fused-residual.js';
 
 const resolvedAttrs = new WeakMap<Node, AttrsOf<AttrSchema>>();
 
@@ -17,14 +18,19 @@ const resolvedAttrs = new WeakMap<Node, AttrsOf<AttrSchema>>();
 export function runNode(node: Node, inputs: (Tensor | undefined)[]): Tensor[] {
   const op = opOf(node);
   if (!op) throw new ModelError(`${describeNode(node)}: unsupported op`);
-  let attrs = resolvedAttrs.get(node);
-  if (!attrs) {
-    attrs = resolveAttrs(op.attrs, node);
-    resolvedAttrs.set(node, attrs);
-  }
-  const outputs = op.forward(inputs, attrs, node);
+  const outputs = op.forward(inputs, attrsOf(node), node);
   if (node.activation && !op.appliesActivation) outputs[0] = applyActivation(outputs[0]!, node.activation);
   return outputs;
+}
+
+/** A node's attributes with their defaults, resolved once per node. */
+function attrsOf(node: Node): AttrsOf<AttrSchema> {
+  let attrs = resolvedAttrs.get(node);
+  if (!attrs) {
+    attrs = resolveAttrs(opOf(node)!.attrs, node);
+    resolvedAttrs.set(node, attrs);
+  }
+  return attrs;
 }
 
 export interface RunOptions {
@@ -59,15 +65,26 @@ function runNodes(graph: Graph, feeds: Record<string, Tensor>, options: RunOptio
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const kept = options.keepAll ? undefined : keptBuffers(graph, Object.values(feeds));
 
+  // Without keepAll nobody sees a conv's output but its Add: the pair may run as one (fused-residual.ts).
+  const fusions = options.keepAll ? new Map<Node, ResidualFusion>() : planResidualFusions(graph);
+  const doneEarly = new Set<Node>();
+
   graph.nodes.forEach((node, i) => {
-    const inputs = node.inputs.map((name) => {
+    const inputs = doneEarly.has(node) ? [] : node.inputs.map((name) => {
       if (name === '') return undefined;
       const t = values.get(name);
       if (!t) throw new ModelError(`${describeNode(node)} reads "${name}" before it is computed`);
       return t;
     });
-    const results = runNode(node, inputs);
-    node.outputs.forEach((name, k) => name !== '' && values.set(name, results[k]!));
+    const fusion = fusions.get(node);
+    const fused = fusion && opOf(node)!.forwardWithResidual?.(inputs, attrsOf(node), node, values.get(fusion.shortcut)!, fusion.add.activation);
+    if (fused) {
+      values.set(fusion.add.outputs[0]!, fused);
+      doneEarly.add(fusion.add);
+    } else if (!doneEarly.has(node)) {
+      const results = runNode(node, inputs);
+      node.outputs.forEach((name, k) => name !== '' && values.set(name, results[k]!));
+    }
     if (!options.keepAll) {
       for (const name of node.inputs) {
         if (lastUse.get(name) !== i || outputs.has(name) || graph.initializers.has(name)) continue;

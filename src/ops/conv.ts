@@ -101,6 +101,17 @@ export const Conv = defineOp({
     return activated(out);
   },
   appliesActivation: true,
+  // Both in the kernel's pass over each image's output (wasm/src/elementwise.c add_residual).
+  forwardWithResidual([x, w, b], a, node, residual, activation) {
+    if (x!.dtype !== 'float32' || residual.dtype !== 'float32' || node.activation) return undefined;
+    const { window, outShape } = convWindow(node, x!, w!, b, a);
+    if (window.kernel.length > 2 || outShape.length !== residual.shape.length || outShape.some((d, i) => d !== residual.shape[i])) return undefined;
+    const geometry = convGeometry(node, x!, w!, b, a);
+    const out = uninitializedFloat32(geometry.outShape);
+    const [xs, ws, bs] = [floatData(x!), floatData(w!), b && floatData(b)];
+    const bounds = activationBounds(activation);
+    return wasmConv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel, bounds, residual.data as Float32Array) ? out : undefined;
+  },
   // dX is the ConvTranspose of dY, dW the correlation of dY with X, dB the sum of dY per channel.
   backward([x, w, b], [y], [dy], a, node, wants) {
     const s = convGeometry(node, x!, w!, b, a).kernel;

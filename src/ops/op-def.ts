@@ -13,7 +13,7 @@
  * adding an op stays: one file, one line in ops/index.ts, its tests.
  */
 import { ModelError, describeNode } from '../errors.js';
-import type { AttrKind, AttrValue, Node } from '../ir/graph.js';
+import type { AttrKind, AttrValue, FusedActivation, Node } from '../ir/graph.js';
 import type { KnownValue, Tensor, ValueType } from '../ir/tensor.js';
 import type { IntegerFacet } from '../quant/integer-facet.js';
 import type { CEmitFacet } from '../codegen/c-facet.js';
@@ -93,6 +93,12 @@ export interface OpDef<S extends AttrSchema = AttrSchema> {
    * do not apply it again. Its `backward` then reads its first output's shape only, never values.
    */
   appliesActivation?: boolean;
+  /**
+   * `forward` with a residual Add read off its one output folded in: clamp(y + residual) by the
+   * Add's fused activation (undefined: none), bit for bit as the Add node computes it; undefined
+   * when it cannot (the engine then runs the Add). See engine/fused-residual.ts.
+   */
+  forwardWithResidual?(inputs: (Tensor | undefined)[], attrs: AttrsOf<S>, node: Node, residual: Tensor, activation: FusedActivation | undefined): Tensor | undefined;
 }
 
 /** Identity function that fixes the schema type, so `attrs` is typed inside the definition. */

@@ -1,6 +1,7 @@
 /*
  * Convolution forward (not depthwise: see depthwise.c) for images [n0, n1) of a batch, with the
- * bias and the node's fused Relu/Clip in the same pass: out_n = clamp(W @ im2col(x_n) + b).
+ * bias and the node's fused Relu/Clip in the same pass: out_n = clamp(W @ im2col(x_n) + b), or with a
+ * fused residual Add clamp((W @ im2col(x_n) + b) + res_n), the sum added per image while in cache.
  *
  * im2col and the GEMM are interleaved panel by panel: eight output pixels' columns (K x 8 floats,
  * K = C/g * kh * kw) are gathered into a scratch panel that stays in L1, then every row of W runs
@@ -115,11 +116,12 @@ static int shifted_path(const ConvGeom *g) {
  * kernels read each tap's eight columns at a fixed offset from the panel's base.
  * scratch: Cg x stride_w x Hp x Wq floats of phase image, then K int offsets.
  */
-static void conv_forward_shifted(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
+static void conv_forward_shifted(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch,
+                                 const float *res) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
   const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w;
   const Phases f = phase_size(g);
-  const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
+  const v128_t lo = wasm_f32x4_splat(res ? -__builtin_inff() : g->act_lo), hi = wasm_f32x4_splat(res ? __builtin_inff() : g->act_hi);
   float *phases = scratch;
   int *off = (int *)(scratch + (long)Cg * g->stride_w * f.Hp * f.Wq);
   tap_offsets(off, Cg, g, f.Hp, f.Wq);
@@ -140,19 +142,22 @@ static void conv_forward_shifted(float *out, const float *in, const float *w, co
         }
       }
     }
+    if (res) add_residual(out + (long)n * g->out_c * P, res + (long)n * g->out_c * P, (long)g->out_c * P, g);
   }
 }
 
 /*
  * scratch per thread (forwardScratchFloats in src/kernels/wasm/conv-call.ts): on the shifted path
- * Cg x stride_w x Hp x Wq floats and K ints, else one K x PANEL panel.
+ * Cg x stride_w x Hp x Wq floats and K ints, else one K x PANEL panel. res (or 0): a tensor shaped
+ * as out added before the clamp (the node's residual Add, fused: add_residual per image).
  */
-void EXPORT(conv_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch) {
+void EXPORT(conv_forward)(float *out, const float *in, const float *w, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch,
+                          const float *res) {
   const int G = g->groups, Cg = g->in_c / G, Mg = g->out_c / G, P = g->out_h * g->out_w;
   const int K = Cg * g->k_h * g->k_w, plane = g->in_h * g->in_w, pointwise = is_pointwise(g);
-  const v128_t lo = wasm_f32x4_splat(g->act_lo), hi = wasm_f32x4_splat(g->act_hi);
+  const v128_t lo = wasm_f32x4_splat(res ? -__builtin_inff() : g->act_lo), hi = wasm_f32x4_splat(res ? __builtin_inff() : g->act_hi);
   if (shifted_path(g)) {
-    conv_forward_shifted(out, in, w, bias, g, n0, n1, scratch);
+    conv_forward_shifted(out, in, w, bias, g, n0, n1, scratch, res);
     return;
   }
   for (int n = n0; n < n1; n++) {
@@ -171,5 +176,6 @@ void EXPORT(conv_forward)(float *out, const float *in, const float *w, const flo
         }
       }
     }
+    if (res) add_residual(out + (long)n * g->out_c * P, res + (long)n * g->out_c * P, (long)g->out_c * P, g);
   }
 }

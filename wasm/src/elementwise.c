@@ -4,7 +4,8 @@
  * - add_clamp: the residual Add with its fused Relu/Clip (src/kernels/add-fused.ts);
  * - relu_mask, clip_mask: a fused activation's gradient (src/train/grad-buffers.ts);
  * - add_into: the sum of a value's gradients from two readers (the same);
- * - zero_floats: clearing a resident tensor for reuse.
+ * - zero_floats: clearing a resident tensor for reuse;
+ * - add_residual: a conv's fused residual Add (conv_forward.c, winograd.c), as add_clamp does it.
  * Each works on [first, end) of flat arrays so a caller may split them across threads, and gives
  * bit for bit what its TypeScript reference gives: one float32 rounding per sum; the clamp by
  * pmax/pmin (v < lo ? lo : v, then v > hi ? hi : v), which keeps -0 and NaN as the comparisons do;
@@ -61,3 +62,22 @@ void EXPORT(add_into)(float *out, const float *a, const float *b, int first, int
  * memory.fill (-mbulk-memory) runs at memset speed.
  */
 void EXPORT(zero_floats)(float *p, int n) { __builtin_memset(p, 0, (unsigned long)n * sizeof(float)); }
+
+/*
+ * The residual Add a conv computes in its own call (src/engine/fused-residual.ts), over an image's
+ * output while it is still in cache: y = clamp(y + res) with the conv's clamp bounds, after the
+ * conv stored y unclamped; the same float32 operations, in the same order, as the Add node.
+ */
+void add_residual(float *y, const float *res, long n, const ConvGeom *g) {
+  const v128_t lv = wasm_f32x4_splat(g->act_lo), hv = wasm_f32x4_splat(g->act_hi);
+  long i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(res + i));
+    wasm_v128_store(y + i, wasm_f32x4_pmin(wasm_f32x4_pmax(v, lv), hv));
+  }
+  for (; i < n; i++) {
+    float v = y[i] + res[i];
+    v = v < g->act_lo ? g->act_lo : v;
+    y[i] = v > g->act_hi ? g->act_hi : v;
+  }
+}

@@ -104,5 +104,7 @@ static inline Phases phase_size(const ConvGeom *g) {
 void phase_image(float *dst, const float *x, int channels, const ConvGeom *g, int Hp, int Wq);
 void tap_offsets(int *off, int channels, const ConvGeom *g, int Hp, int Wq);
 void col2im_add(float *in_grad, const float *col, int channels, const ConvGeom *g);
+/* y[0..n) = clamp(y + res) by g's act_lo/act_hi: a conv's residual Add (elementwise.c). */
+void add_residual(float *y, const float *res, long n, const ConvGeom *g);
 
 #endif

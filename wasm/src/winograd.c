@@ -173,15 +173,18 @@ void winograd_input_block(v128_t *V, long vquad, const float *padded, long padde
  * images [n0, n1), each C x Hp x Wp (Hp = 4 * tiles_h + 2, Wp = 4 * tiles_w + 4: patch rows are
  * read 8 floats wide), V (block x C x 36 floats), Mx (block x M x 36), the tile table (block x
  * TILE_INTS). U from winograd_weights. The images of a call share tile blocks, so that images of
- * few tiles still give the GEMM several quads per U it reads.
+ * few tiles still give the GEMM several quads per U it reads. res (or 0): a tensor shaped as out
+ * added before the clamp (a fused residual Add, conv_forward.c).
  */
-void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch, int block) {
+void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const float *bias, const ConvGeom *g, int n0, int n1, float *scratch, int block,
+                              const float *res) {
   const int C = g->in_c, M = g->out_c, OH = g->out_h, OW = g->out_w;
   const int th = (OH + 3) / 4, tw = (OW + 3) / 4, Hp = 4 * th + 2, Wp = 4 * tw + 4;
   const long padded_plane = (long)Hp * Wp;
   const Tiling z = {(n1 - n0) * th * tw, th * tw, tw, Wp, OH, OW, C * Hp * Wp, M * OH * OW};
   const v128_t lo = splat(g->act_lo), hi = splat(g->act_hi);
-  const int clamped = g->act_lo > -__builtin_inff() || g->act_hi < __builtin_inff();
+  /* With a residual (or 0), the clamp comes after adding it: add_residual, once the images are done. */
+  const int clamped = !res && (g->act_lo > -__builtin_inff() || g->act_hi < __builtin_inff());
   float *padded = scratch;
   v128_t *V = (v128_t *)(padded + (long)(n1 - n0) * z.padded_image), *Mx = V + 9L * C * block;
   int *tiles = (int *)(Mx + 9L * M * block);
@@ -203,4 +206,5 @@ void EXPORT(winograd_forward)(float *out, const float *in, const float *U, const
       }
     }
   }
+  if (res) add_residual(y, res + (long)n0 * z.out_image, (long)(n1 - n0) * z.out_image, g);
 }

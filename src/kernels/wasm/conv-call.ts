@@ -99,15 +99,19 @@ export function phaseImageFloats(s: Conv2dShape): number {
   return (s.inChannels / s.groups) * s.strideWidth * rows * columns;
 }
 
-/** out = clamp(conv(input, weight) + bias) on conv_forward / depthwise_forward; false if it does not fit. */
+/**
+ * out = clamp(conv(input, weight) + bias [+ residual]) on conv_forward / depthwise_forward; false
+ * if it does not fit, or for a residual on a depthwise conv (depthwise.c takes none).
+ */
 export function runConvForward(
   out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
-  clamp?: readonly [number, number],
+  clamp?: readonly [number, number], residual?: Float32Array,
 ): boolean {
+  const z = sizes(s);
+  if (residual && z.depthwise) return false;
   const call = beginConvCall();
   if (!call) return false;
   const { arena } = call;
-  const z = sizes(s);
   const scratchFloats = z.depthwise ? depthwiseForwardScratch(s) : forwardScratchFloats(s, z.depth, z.pointwise);
   // Stride-2 panels read one float past the last tap (im2col.c): that float must be readable, which
   // it is in the scratch region and, after a resident block, in the next block or unused memory.
@@ -115,13 +119,14 @@ export function runConvForward(
   arena.reserve(4);
   const pW = arena.input(weight);
   const pB = bias ? arena.input(bias) : 0;
+  const pRes = residual ? arena.input(residual) : 0;
   const pOut = arena.output(out);
   const scratch = Array.from({ length: shareCount(z.macs, s.batch) }, () => arena.reserve(scratchFloats));
   if (!arena.commit()) return false;
   writeGeometry(call, s, clamp);
   const name = z.depthwise ? 'depthwise_forward' : 'conv_forward';
   // Images claimed one at a time by whichever thread is free (arguments 5, 6: the image range).
-  runDynamic(call.kernels, name, scratch.map((at) => [pOut, pIn, pW, pB, call.geometry, 0, 0, at]), 5, s.batch, 1);
+  runDynamic(call.kernels, name, scratch.map((at) => [pOut, pIn, pW, pB, call.geometry, 0, 0, at, pRes]), 5, s.batch, 1);
   arena.finish();
   return true;
 }

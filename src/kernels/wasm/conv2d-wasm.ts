@@ -14,12 +14,13 @@ import { runFastestConvForward } from './winograd-wasm.js';
 export { WEIGHT_GRAD_CHUNK, wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './conv2d-backward-wasm.js';
 
 /**
- * out = conv(input, weight) + bias, clamped to [lo, hi] when `clamp` is given (a node's fused
- * Relu/Clip, see activationBounds in engine/fused-activation.ts); as conv2dForward then the clamp.
+ * out = conv(input, weight) + bias, plus `residual` (shaped as out) when given, clamped to [lo, hi]
+ * when `clamp` is given (a node's fused Relu/Clip, see activationBounds in
+ * engine/fused-activation.ts); as conv2dForward, then the Add, then the clamp.
  */
 export function wasmConv2dForward(
   out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
-  clamp?: readonly [number, number],
+  clamp?: readonly [number, number], residual?: Float32Array,
 ): boolean {
-  return runFastestConvForward(out, input, weight, bias, s, clamp);
+  return runFastestConvForward(out, input, weight, bias, s, clamp, residual);
 }

@@ -61,10 +61,10 @@ export function winogradWins(s: Conv2dShape): boolean {
   return winogradApplies(s) && s.inChannels >= MIN_CHANNELS && s.outChannels >= MIN_CHANNELS;
 }
 
-/** out = clamp(conv(input, weight) + bias) by winograd_forward; false when the kernels are unavailable or it does not fit. */
+/** out = clamp(conv(input, weight) + bias [+ residual]) by winograd_forward; false when the kernels are unavailable or it does not fit. */
 export function runWinogradForward(
   out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
-  clamp?: readonly [number, number],
+  clamp?: readonly [number, number], residual?: Float32Array,
 ): boolean {
   const call = beginConvCall();
   if (!call) return false;
@@ -76,6 +76,7 @@ export function runWinogradForward(
   // 36 matrices M x C, each 16 floats longer (u_plane in wasm/src/winograd.h).
   const pU = arena.reserve(36 * (s.outChannels * s.inChannels + 16));
   const pB = bias ? arena.input(bias) : 0;
+  const pRes = residual ? arena.input(residual) : 0;
   const pOut = arena.output(out);
   const scratchFloats = winogradScratchFloats(s, block);
   const runs = Math.ceil(s.batch / imagesPerCall);
@@ -87,7 +88,7 @@ export function runWinogradForward(
   const weightShares = splitRange(s.outChannels, Math.min(threadCount(), Math.floor(s.outChannels / 8)));
   runShares(call.kernels, 'winograd_weights', weightShares.map(([k0, k1]) => [pU, pW, s.outChannels, s.inChannels, k0, k1]));
   // Image runs claimed by whichever thread is free (arguments 5, 6: the image range).
-  const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block]);
+  const shares = scratch.map((at) => [pOut, pIn, pU, pB, call.geometry, 0, 0, at, block, pRes]);
   runDynamic(call.kernels, 'winograd_forward', shares, 5, s.batch, imagesPerCall);
   arena.finish();
   return true;
@@ -96,8 +97,8 @@ export function runWinogradForward(
 /** The conv forward on the fastest WebAssembly kernel for its shape; false as runConvForward. */
 export function runFastestConvForward(
   out: Float32Array, input: Float32Array, weight: Float32Array, bias: Float32Array | undefined, s: Conv2dShape,
-  clamp?: readonly [number, number],
+  clamp?: readonly [number, number], residual?: Float32Array,
 ): boolean {
-  if (winogradWins(s) && runWinogradForward(out, input, weight, bias, s, clamp)) return true;
-  return runConvForward(out, input, weight, bias, s, clamp);
+  if (winogradWins(s) && runWinogradForward(out, input, weight, bias, s, clamp, residual)) return true;
+  return runConvForward(out, input, weight, bias, s, clamp, residual);
 }
