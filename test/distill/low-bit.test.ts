@@ -5,7 +5,8 @@
  *   step 1.224 and mean square error 0.1902;
  * - the augmentation's smooth random field against onnxruntime's bilinear Resize (half_pixel) of
  *   the same coarse grid, its box blur against a direct 2-D window mean, its range and determinism;
- * - lowBitSettings: nothing changes at 4 bits; no augmentation nor feature weighting of the user's real data.
+ * - lowBitSettings: nothing changes at 4 bits; the user's real data is neither augmented nor
+ *   feature-weighted, and only it trains unclipped.
  */
 import { describe, expect, it } from 'vitest';
 import { boxBlur, spatialAugmentation, smoothField } from '../../src/distill/qat/augment.js';
@@ -95,11 +96,12 @@ describe('spatial augmentation of synthetic batches', () => {
 });
 
 describe('lowBitSettings', () => {
-  it('changes nothing at 4 bits; at 2 bits augments and weighs features only on synthetic data', () => {
+  it('changes nothing at 4 bits; at 2 bits augments and weighs features on synthetic data, unclips on real data', () => {
     expect(lowBitSettings(4, true, [1, 3, 32, 32], [0, 1])).toEqual({});
     const synthetic = lowBitSettings(2, true, [1, 3, 32, 32], [0, 1]);
     expect(synthetic.augment).toBeTypeOf('function');
-    expect(synthetic).toMatchObject({ mseStepInitBelow: 3, unclippedBelowBits: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(synthetic).toMatchObject({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(synthetic.unclippedBelowBits).toBeUndefined();
     expect(lowBitSettings(2, false, [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, unclippedBelowBits: 3 });
   });
 });
