@@ -8,7 +8,7 @@
  *   the calibration and training set (never used by either), at the same synthesis effort per
  *   sample; multi-input models get no evaluation block (null).
  */
-import { defaultSteps, synthesizeInputs } from '../distill/synthesize.js';
+import { budgetedCount, defaultSteps, synthesizeInputs } from '../distill/synthesize.js';
 import { isClassifier } from '../distill/qat/objective.js';
 import { UsageError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
@@ -57,7 +57,7 @@ export function runEvaluation(
     count: HELD_OUT_SAMPLES,
     seed,
     inputRange: options.inputRange,
-    steps: defaultSteps(graph, SYNTHETIC_SAMPLES),
+    steps: defaultSteps(graph, budgetedCount(graph, SYNTHETIC_SAMPLES)),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const data = `${HELD_OUT_SAMPLES} held-out synthetic samples (${held.method}, seed ${seed}), used neither for calibration nor for training`;

@@ -1,8 +1,9 @@
 /**
  * The data-free stages before quantization:
- * 1. synthetic data (distill/synthesize.ts) when the user gives no --calib: SYNTHETIC_SAMPLES
- *    inputs from the model itself, the calibration set (and the distillation set, when that stage
- *    runs) in place of uniform random inputs;
+ * 1. synthetic data (distill/synthesize.ts) when the user gives no --calib: at least
+ *    SYNTHETIC_SAMPLES inputs from the model itself (more where the synthesis budget affords them:
+ *    budgetedCount), the calibration set (and the distillation set, when that stage runs) in place
+ *    of uniform random inputs;
  * 2. cross-layer equalisation (quant/cross-layer-equalization.ts): same fp32 function, per-channel
  *    weight ranges evened out, so low-bit per-channel grids lose less;
  * 3. empirical bias correction (quant/bias-correction.ts) for the layers' chosen weight widths, on
@@ -11,14 +12,14 @@
  * per-channel scaling of intermediate values as the quantized model); the quantizer gets the
  * bias-corrected one. Everything here is reported in report.json's `synthetic_data` block.
  */
-import { synthesizeInputs, type SynthesisResult } from '../distill/synthesize.js';
+import { budgetedCount, synthesizeInputs, type SynthesisResult } from '../distill/synthesize.js';
 import type { Graph } from '../ir/graph.js';
 import { correctBias } from '../quant/bias-correction.js';
 import { equalizeCrossLayer } from '../quant/cross-layer-equalization.js';
 import type { BitPolicy } from './bit-policy.js';
 import type { Samples } from './samples.js';
 
-/** Synthetic calibration samples drawn when the user gives no --calib. */
+/** Synthetic calibration samples drawn at least when the user gives no --calib. */
 export const SYNTHETIC_SAMPLES = 64;
 
 export interface PreparedGraphs {
@@ -42,7 +43,7 @@ export interface SyntheticDataReport {
 }
 
 export function synthesizeCalibration(graph: Graph, inputRange: [number, number], seed: number, signal?: AbortSignal): SynthesisResult {
-  return synthesizeInputs(graph, { count: SYNTHETIC_SAMPLES, seed, inputRange, ...(signal ? { signal } : {}) });
+  return synthesizeInputs(graph, { count: budgetedCount(graph, SYNTHETIC_SAMPLES), seed, inputRange, ...(signal ? { signal } : {}) });
 }
 
 export function prepareForQuantization(graph: Graph, policy: BitPolicy, samples: Samples, groupSize: number): PreparedGraphs {

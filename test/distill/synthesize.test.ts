@@ -12,12 +12,13 @@
  *   within 2x of the real inputs' (pixel-level inversion gave 5x: saturated high-frequency
  *   patterns), and the samples' mean levels spread over at least half of the input range (so the
  *   set covers dark, mid and bright inputs; pixel-level inversion kept every sample near 0.5);
- * - every sample lies inside the input range; the same seed gives byte-identical samples.
+ * - every sample lies inside the input range; the same seed gives byte-identical samples;
+ * - set sizes (budgetedCount): exact counts, from the MAC budget arithmetic of synthesize.ts.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertSupported } from '../../src/analysis/inspect-model.js';
-import { synthesizeInputs } from '../../src/distill/synthesize.js';
+import { budgetedCount, defaultSteps, synthesizeInputs } from '../../src/distill/synthesize.js';
 import { batchNormNodes, batchNormTarget, exposePreActivations } from '../../src/distill/synthesis/graph-probe.js';
 import { channelStatistics, statisticLoss } from '../../src/distill/synthesis/losses.js';
 import { inferTypes } from '../../src/engine/infer-types.js';
@@ -128,6 +129,15 @@ function neighbourRms(samples: ArrayLike<number>[], height: number, width: numbe
   }
   return Math.sqrt(sum / n);
 }
+
+describe.skipIf(!HAVE_SHARED)(`synthetic set sizes on the shared models${SKIP_NO_SHARED}`, () => {
+  it('class-conditional sets grow (to 256) while each sample keeps >= 32 steps; BN-statistics sets stay at the minimum', () => {
+    const sizes = Object.fromEntries(['dscnn', 'resnet8', 'digits_lenet', 'autoencoder'].map((m) => [m, budgetedCount(canonical(m), 64)]));
+    // dscnn: 2.7 M MACs, 256 samples at 39 steps; resnet8: 12.5 M MACs, already at 39 steps with 64.
+    expect(sizes).toEqual({ dscnn: 256, resnet8: 64, digits_lenet: 256, autoencoder: 64 });
+    for (const m of ['dscnn', 'resnet8', 'digits_lenet']) expect(defaultSteps(canonical(m), sizes[m]!)).toBeGreaterThanOrEqual(32);
+  });
+});
 
 describe.skipIf(!HAVE_SHARED)(`class-conditional samples against real inputs${SKIP_NO_SHARED}`, () => {
   it('resnet8: as smooth as the real test inputs within 2x, mean levels over half the range, >= 90% on target', () => {
