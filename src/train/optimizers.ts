@@ -8,7 +8,9 @@
  *     m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  *
  * State is kept in double per parameter, in the order the parameters were given. `step(lr)` takes
- * the learning rate of this step, so a schedule (schedule.ts) drives it.
+ * the learning rate of this step, so a schedule (schedule.ts) drives it. `exponentialAverage`
+ * keeps a moving average of the values an optimiser visits (Polyak averaging), to use in place of
+ * the last iterate.
  */
 import { InternalError } from '../errors.js';
 import type { Parameter } from './parameters.js';
@@ -72,6 +74,35 @@ export function adam(params: readonly Pick<Parameter, 'value' | 'grad'>[], optio
           w[i] = w[i]! - (lr * (mk[i]! / c1)) / (Math.sqrt(vk[i]! / c2) + epsilon);
         }
       });
+    },
+  };
+}
+
+export interface WeightAverage {
+  /** Folds the parameters' current values into the average (call after each optimiser step). */
+  update(): void;
+  /** Writes the average into the parameters. */
+  apply(): void;
+}
+
+/**
+ * An exponential moving average of parameter values (Polyak averaging with decay d):
+ * a = v on the first update, then a = d a + (1 - d) v; kept in double.
+ */
+export function exponentialAverage(params: readonly Pick<Parameter, 'value'>[], decay: number): WeightAverage {
+  if (!(decay >= 0 && decay < 1)) throw new InternalError(`exponential average: decay ${decay} must be in [0, 1)`);
+  const average = params.map((p) => new Float64Array(p.value.data.length));
+  let first = true;
+  return {
+    update() {
+      params.forEach((p, k) => {
+        const [a, v] = [average[k]!, p.value.data];
+        for (let i = 0; i < v.length; i++) a[i] = first ? v[i]! : decay * a[i]! + (1 - decay) * v[i]!;
+      });
+      first = false;
+    },
+    apply() {
+      params.forEach((p, k) => p.value.data.set(average[k]!));
     },
   };
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
 import { crossEntropyLoss, klDivergenceLoss, mseLoss } from '../../src/train/losses.js';
-import { adam, sgd } from '../../src/train/optimizers.js';
+import { adam, exponentialAverage, sgd } from '../../src/train/optimizers.js';
 import type { Parameter } from '../../src/train/parameters.js';
 import { cosineSchedule } from '../../src/train/schedule.js';
 
@@ -95,6 +95,22 @@ describe('optimisers', () => {
     const expected = 0.9 - (0.1 * (m / (1 - 0.9 ** 2))) / (Math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8);
     expect(p.value.data[0]).toBeCloseTo(expected, 6);
     expect(expected).toBeCloseTo(0.93661, 4);
+  });
+
+  it('exponential average: the first value, then d a + (1 - d) v, written back by apply', () => {
+    const p = param(0);
+    const average = exponentialAverage([p], 0.9);
+    const values = [2, -1, 4, 0.5];
+    for (const v of values) {
+      p.value.data[0] = v;
+      average.update();
+    }
+    // Closed form: d^(n-1) v1 + sum over k >= 2 of (1 - d) d^(n-k) v_k.
+    const n = values.length;
+    const expected = values.reduce((sum, v, k) => sum + (k === 0 ? 0.9 ** (n - 1) : 0.1 * 0.9 ** (n - 1 - k)) * v, 0);
+    average.apply();
+    expect(p.value.data[0]).toBeCloseTo(expected, 6);
+    expect(() => exponentialAverage([p], 1)).toThrow(/decay/);
   });
 
   it('cosine schedule with warmup: linear climb, base at the end of warmup, half way at mid, min at the end', () => {
