@@ -29,6 +29,7 @@ function option(name: string, fallback: number): number {
 }
 
 const RUNS = option('runs', 15);
+const WARMUP = 10;
 const BATCH = option('batch', 32);
 const FORWARD_RATIO_TARGET = 0.5;
 const TRAIN_STEP_TARGET_MS = 65;
@@ -45,9 +46,11 @@ async function benchModel(m: BenchModel, threads: number): Promise<Row> {
   const gflop = (2 * summarizeModel(m.graph).totals.macs) / 1e9;
   const r = rng(1);
   const input = makeTensor('float32', m.inputShape, Array.from({ length: m.inputShape.reduce((a, b) => a * b, 1) }, () => r()));
-  const edgec = await time(() => runGraph(m.graph, { [m.inputName]: input }), RUNS);
+  // WARMUP runs first for both: V8 compiles the WebAssembly kernels with its baseline compiler and
+  // replaces hot ones with optimised code in the background over the first tens of milliseconds.
+  const edgec = await time(() => runGraph(m.graph, { [m.inputName]: input }), RUNS, WARMUP);
   const session = await ortForward(m.onnx, m.inputName, input.data as Float32Array, m.inputShape, threads);
-  const ort = await time(session.run, RUNS);
+  const ort = await time(session.run, RUNS, WARMUP);
   await session.release();
   const step = trainingStep(m.graph, m.inputName, input);
   const train = step ? await time(step, RUNS) : undefined;
