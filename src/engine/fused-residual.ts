@@ -1,17 +1,18 @@
 /**
  * Residual Adds computed inside the Conv that feeds them, in runGraph's forward: clamp(conv(x) +
- * shortcut) by the Add's fused Relu/Clip, in the conv's own kernel call (its op's forwardWithResidual), on each image's output
- * while it is still in cache (wasm/src/elementwise.c add_residual), instead of a pass of its own
- * over three tensors. Bit for bit what the two nodes give: the same float32 operations in the same
- * order. Not an IR pass: the graph keeps its nodes (the integer pipeline, C and cost model see
- * them unchanged); only the fp32 engine schedules the pair as one.
+ * shortcut) by the Add's fused Relu/Clip, in the conv's own kernel call (its op's
+ * forwardWithResidual), on each image's output while it is still in cache (wasm/src/elementwise.c
+ * add_residual), instead of a pass of its own over three tensors. Bit for bit what the two nodes
+ * give: the same float32 operations in the same order. Not an IR pass: the graph keeps its nodes
+ * (the integer pipeline, C and cost model see them unchanged); only the fp32 engine schedules the
+ * pair as one.
  *
  * A node qualifies when its op has forwardWithResidual (Conv), its one output is read by nothing
  * but the Add (and is no graph output), it has no fused activation of its own, and the Add's other
- * input (the shortcut) exists by the time the Conv runs: produced by an earlier node, a graph input or an initializer. In a ResNet
- * block that is the later of the two convs reaching the Add (PyTorch exports the shortcut conv
- * after the block's second conv). When the kernels do not take a pair (no WebAssembly, a depthwise
- * conv, shapes that differ), the engine runs both nodes as usual.
+ * input (the shortcut) exists by the time the Conv runs: produced by an earlier node, a graph
+ * input or an initializer. In a ResNet block that is the later of the two convs reaching the Add
+ * (PyTorch exports the shortcut conv after the block's second conv). When the kernels do not take
+ * a pair (no WebAssembly, a depthwise conv, shapes that differ), the engine runs both nodes as usual.
  */
 import type { Graph, Node } from '../ir/graph.js';
 import { opOf } from '../ops/registry.js';

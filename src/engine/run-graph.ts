@@ -70,21 +70,24 @@ function runNodes(graph: Graph, feeds: Record<string, Tensor>, options: RunOptio
   const doneEarly = new Set<Node>();
 
   graph.nodes.forEach((node, i) => {
-    const inputs = doneEarly.has(node) ? [] : node.inputs.map((name) => {
-      if (name === '') return undefined;
-      const t = values.get(name);
-      if (!t) throw new ModelError(`${describeNode(node)} reads "${name}" before it is computed`);
-      return t;
-    });
-    const fusion = fusions.get(node);
-    const fused = fusion && opOf(node)!.forwardWithResidual?.(inputs, attrsOf(node), node, values.get(fusion.shortcut)!, fusion.add.activation);
-    if (fused) {
-      values.set(fusion.add.outputs[0]!, fused);
-      doneEarly.add(fusion.add);
-    } else if (!doneEarly.has(node)) {
-      const results = runNode(node, inputs);
-      node.outputs.forEach((name, k) => name !== '' && values.set(name, results[k]!));
+    if (!doneEarly.has(node)) {
+      const inputs = node.inputs.map((name) => {
+        if (name === '') return undefined;
+        const t = values.get(name);
+        if (!t) throw new ModelError(`${describeNode(node)} reads "${name}" before it is computed`);
+        return t;
+      });
+      const fusion = fusions.get(node);
+      const fused = fusion && opOf(node)!.forwardWithResidual!(inputs, attrsOf(node), node, values.get(fusion.shortcut)!, fusion.add.activation);
+      if (fused) {
+        values.set(fusion.add.outputs[0]!, fused);
+        doneEarly.add(fusion.add);
+      } else {
+        const results = runNode(node, inputs);
+        node.outputs.forEach((name, k) => name !== '' && values.set(name, results[k]!));
+      }
     }
+    // A node done early (a fused Add) still lets its inputs go here, at their last reader.
     if (!options.keepAll) {
       for (const name of node.inputs) {
         if (lastUse.get(name) !== i || outputs.has(name) || graph.initializers.has(name)) continue;

@@ -69,10 +69,27 @@ function convWindow(node: Node, x: ValueType, w: ValueType, b: ValueType | undef
   return { window, outShape: [batch, outChannels, ...window.outSize], dims: { batch, inChannels: channels, outChannels, groups: group } };
 }
 
+/** The 1-D/2-D kernel shape of a resolved window; refuses 3 or more spatial axes. */
+function kernelShape(node: Node, x: ValueType, { window, dims }: ReturnType<typeof convWindow>): Conv2dShape {
+  return conv2dShapeOf(node, dims.batch, dims.inChannels, dims.outChannels, x.shape.slice(2), window, dims.groups);
+}
+
 /** The 1-D/2-D geometry of the fast, integer and C kernels; refuses 3 or more spatial axes. */
 function convGeometry(node: Node, x: ValueType, w: ValueType, b: ValueType | undefined, a: ConvAttrs): ConvGeometry {
-  const { window, outShape, dims } = convWindow(node, x, w, b, a);
-  return { window, outShape, kernel: conv2dShapeOf(node, dims.batch, dims.inChannels, dims.outChannels, x.shape.slice(2), window, dims.groups) };
+  const resolved = convWindow(node, x, w, b, a);
+  return { window: resolved.window, outShape: resolved.outShape, kernel: kernelShape(node, x, resolved) };
+}
+
+/**
+ * A fresh output of `shape` = clamp(conv + bias [+ residual]) on the WebAssembly kernels, which
+ * write every element (so a float32 output is not cleared first); undefined when they do not take it.
+ */
+function wasmConv(
+  [x, w, b]: (Tensor | undefined)[], s: Conv2dShape, shape: number[], bounds: readonly [number, number], residual?: Tensor,
+): Tensor | undefined {
+  const out = x!.dtype === 'float32' ? uninitializedFloat32(shape) : makeTensor(x!.dtype, shape);
+  const ok = wasmConv2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), s, bounds, residual?.data as Float32Array | undefined);
+  return ok ? out : undefined;
 }
 
 export const Conv = defineOp({
@@ -83,34 +100,33 @@ export const Conv = defineOp({
   inferTypes([x, w, b], a, node) {
     return [{ dtype: x!.dtype, shape: convWindow(node, x!, w!, b, a).outShape }];
   },
-  forward([x, w, b], a, node) {
-    const { window, outShape, dims } = convWindow(node, x!, w!, b, a);
+  forward(inputs, a, node) {
+    const [x, w, b] = inputs;
+    const resolved = convWindow(node, x!, w!, b, a);
+    const { window, outShape, dims } = resolved;
     const activated = (t: Tensor) => [node.activation ? applyActivation(t, node.activation) : t];
     if (window.kernel.length > 2) {
       const out = makeTensor(x!.dtype, outShape);
       convNdReference(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), dims, { ...window, inSize: x!.shape.slice(2) });
       return activated(out);
     }
-    const geometry = convGeometry(node, x!, w!, b, a);
-    // The WebAssembly kernel writes every output (and clamps by the fused activation: appliesActivation).
-    const out = x!.dtype === 'float32' ? uninitializedFloat32(geometry.outShape) : makeTensor(x!.dtype, geometry.outShape);
-    const [xs, ws, bs] = [floatData(x!), floatData(w!), b && floatData(b)];
-    if (wasmConv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel, activationBounds(node.activation))) return [out];
-    out.data.fill(0);
-    conv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel);
+    const kernel = kernelShape(node, x!, resolved);
+    // The WebAssembly kernel clamps by the fused activation in its own pass (appliesActivation).
+    const fast = wasmConv(inputs, kernel, outShape, activationBounds(node.activation));
+    if (fast) return [fast];
+    const out = makeTensor(x!.dtype, outShape);
+    conv2dForward(out.data as Float32Array, floatData(x!), floatData(w!), b && floatData(b), kernel);
     return activated(out);
   },
   appliesActivation: true,
   // Both in the kernel's pass over each image's output (wasm/src/elementwise.c add_residual).
-  forwardWithResidual([x, w, b], a, node, residual, activation) {
+  forwardWithResidual(inputs, a, node, residual, activation) {
+    const [x, w, b] = inputs;
     if (x!.dtype !== 'float32' || residual.dtype !== 'float32' || node.activation) return undefined;
-    const { window, outShape } = convWindow(node, x!, w!, b, a);
+    const resolved = convWindow(node, x!, w!, b, a);
+    const { window, outShape } = resolved;
     if (window.kernel.length > 2 || outShape.length !== residual.shape.length || outShape.some((d, i) => d !== residual.shape[i])) return undefined;
-    const geometry = convGeometry(node, x!, w!, b, a);
-    const out = uninitializedFloat32(geometry.outShape);
-    const [xs, ws, bs] = [floatData(x!), floatData(w!), b && floatData(b)];
-    const bounds = activationBounds(activation);
-    return wasmConv2dForward(out.data as Float32Array, xs, ws, bs, geometry.kernel, bounds, residual.data as Float32Array) ? out : undefined;
+    return wasmConv(inputs, kernelShape(node, x!, resolved), outShape, activationBounds(activation), residual);
   },
   // dX is the ConvTranspose of dY, dW the correlation of dY with X, dB the sum of dY per channel.
   backward([x, w, b], [y], [dy], a, node, wants) {

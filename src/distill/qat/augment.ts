@@ -74,22 +74,23 @@ export function shiftPlane(p: Float32Array, scratch: Float32Array, h: number, w:
 /** Separable mean over a (2 ry + 1) x (2 rx + 1) window, the window cut at the edges. */
 export function boxBlur(p: Float32Array, scratch: Float32Array, h: number, w: number, ry: number, rx: number): void {
   if (ry <= 0 && rx <= 0) return;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  meanAlong(scratch, p, h, w, w, 1, rx); // along rows
+  meanAlong(p, scratch, w, 1, h, w, ry); // along columns
+}
+
+/**
+ * dst = the mean of src over a (2 radius + 1) window cut at the ends, along `lines` lines of
+ * `length` points `step` apart, line i starting at i * lineStep.
+ */
+function meanAlong(dst: Float32Array, src: Float32Array, lines: number, lineStep: number, length: number, step: number, radius: number): void {
+  for (let i = 0; i < lines; i++) {
+    const base = i * lineStep;
+    for (let j = 0; j < length; j++) {
       let sum = 0;
-      const from = Math.max(0, x - rx);
-      const to = Math.min(w - 1, x + rx);
-      for (let k = from; k <= to; k++) sum += p[y * w + k]!;
-      scratch[y * w + x] = sum / (to - from + 1);
-    }
-  }
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; y++) {
-      let sum = 0;
-      const from = Math.max(0, y - ry);
-      const to = Math.min(h - 1, y + ry);
-      for (let k = from; k <= to; k++) sum += scratch[k * w + x]!;
-      p[y * w + x] = sum / (to - from + 1);
+      const from = Math.max(0, j - radius);
+      const to = Math.min(length - 1, j + radius);
+      for (let k = from; k <= to; k++) sum += src[base + k * step]!;
+      dst[base + j * step] = sum / (to - from + 1);
     }
   }
 }

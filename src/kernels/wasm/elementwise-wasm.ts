@@ -3,8 +3,8 @@
  * residual Add with its fused Relu/Clip, a fused activation's gradient mask, the sum of two
  * gradients. As JavaScript loops these ran at 2-3 ns an element on the main thread while the
  * workers waited; in 128-bit SIMD, on tensors resident in the shared memory (no copies), several
- * times faster. Results are bit-identical to the TypeScript
- * references (../add-fused.ts, src/train/grad-buffers.ts), so which path runs never shows.
+ * times faster. Results are bit-identical to the TypeScript references (../add-fused.ts,
+ * src/train/grad-buffers.ts), so which path runs never shows.
  *
  * Each function returns false when the kernels are unavailable, the arrays are too short to be
  * worth a call, or the call does not fit in memory; the caller then runs its TypeScript loop.
