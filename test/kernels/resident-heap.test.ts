@@ -31,7 +31,10 @@ function resident(values: Float32Array): Float32Array {
   return block;
 }
 
-describe.skipIf(!heap)('resident tensors (WebAssembly memory)', () => {
+// Skipped, and says so in its name, without the built kernels (npm run build:wasm) or with EDGEC_RESIDENT=0.
+const SKIP_REASON = heap ? '' : kernels ? ' (skipped: EDGEC_RESIDENT=0)' : ' (skipped: WebAssembly kernels not built)';
+
+describe.skipIf(!heap)(`resident tensors (WebAssembly memory)${SKIP_REASON}`, () => {
   it('hands out heap blocks inside a region only, and takes every one back when the region ends', () => {
     expect(takeFloat32(LENGTH)).toBeUndefined(); // outside a region: the (empty) JavaScript pool only
     const used = heap!.usedBytes;
