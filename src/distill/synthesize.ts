@@ -10,8 +10,10 @@
  * - `activation-statistics` otherwise (autoencoders, regressors without BN): the first layers'
  *   per-channel statistics are matched to those of a first pass over the input domain.
  * Every method adds total-variation and L2 priors and keeps every sample inside `inputRange`;
- * class-conditional samples are also drawn on a coarser grid, shifted at random while optimised,
- * and spread over the range by per-sample levels (DRAWING says why).
+ * class-conditional samples are also drawn on a coarser grid and shifted at random while optimised
+ * (synthesis/drawing.ts says why), and held to unit-normal Conv pre-activations where the model
+ * fits that folded-BN prior (synthesis/folded-bn-prior.ts), else spread over the range by
+ * per-sample levels.
  * Synchronous and deterministic: all randomness comes from the seed (util/random.ts), so a seed
  * gives byte-identical samples. Batches of BATCH samples are optimised one after the other;
  * `onProgress(done, total, loss)` counts optimisation steps over all batches.
@@ -24,8 +26,9 @@ import { rng } from '../util/random.js';
 import { balancedLabels, classBalance, countArgmax } from './synthesis/class-targets.js';
 import { batchNormNodes, classifierOf, exposePreActivations } from './synthesis/graph-probe.js';
 import { buildObjective, statTargetsFor, type MethodSetup } from './synthesis/objectives.js';
+import { DRAWING, jitterFor, PRIOR_DRAWING } from './synthesis/drawing.js';
+import { PRIOR_FIT, PRIOR_WEIGHT, priorCoversAllConvs, priorFit, priorLayer, unitNormalTargets } from './synthesis/folded-bn-prior.js';
 import { optimizeBatch } from './synthesis/optimize-batch.js';
-import type { PriorWeights } from './synthesis/priors.js';
 
 export type SynthesisMethod = 'bn-statistics' | 'class-conditional' | 'activation-statistics';
 
@@ -38,6 +41,8 @@ export interface SynthesisOptions {
   steps?: number;
   /** The input domain (--input-range), default [0, 1]. */
   inputRange?: [number, number];
+  /** Class-conditional synthesis: try the folded-BN prior (synthesis/folded-bn-prior.ts; default true). */
+  foldedBatchNormPrior?: boolean;
   /** Optional user metadata: penultimate-activation centroids, one per class. */
   classCentroids?: Float32Array[];
   onProgress?: (done: number, total: number, loss: number) => void;
@@ -50,6 +55,8 @@ export interface SynthesisResult {
   method: SynthesisMethod;
   /** The teacher's argmax over the samples; distance = total variation to uniform. */
   classBalance?: { counts: number[]; distanceToUniform: number };
+  /** Class-conditional synthesis: the folded-BN prior's layers, the first batch's fit, and whether it was kept. */
+  foldedBatchNormPrior?: { kept: boolean; layers: number; fit: number };
   /** One line for the report. */
   description: string;
 }
@@ -75,37 +82,14 @@ const MAX_STEPS = 150;
 const MAX_CLASS_SAMPLES = 256;
 const ENOUGH_STEPS = 32;
 
-/** How a method's samples are parametrised, perturbed and held (parametrize.ts, priors.ts). */
-interface Drawing {
-  /** Image-like inputs: the optimised grid is this many times coarser per spatial axis. */
-  resolutionFactor: number;
-  /** Image-like inputs: largest random shift per step, as a fraction of each spatial axis. */
-  jitterFraction: number;
-  /** Each sample starts around, and the L2 prior holds it to, its own random level of the range. */
-  randomLevels: boolean;
-  priors: PriorWeights;
-}
-
 /**
- * Class-conditional synthesis (no BN statistics) has nothing anchoring the inputs but the priors.
- * Inverted pixel by pixel, the teacher yields saturated high-frequency patterns on a mid-range
- * background (resnet8: 5x the real inputs' pixel-to-pixel variation, 17% of the pixels at the top
- * of the range, activations 2x the real ones): a w2a8 student distilled on them agrees with the
- * teacher on all held-out synthetic samples and on 19% of the real test set. A 4x coarser grid,
- * random shifts and, above all, per-sample levels that cover the whole range (dark, mid and
- * bright samples) close most of that gap (resnet8 w2a8: 19% -> 88%); see CHANGELOG for figures.
- * With BN statistics the kept statistics anchor the inputs, and the settings stay as measured.
+ * Whether class-conditional samples were anchored by the folded-BN prior. Distillation then trains
+ * on them as they are: the augmentation that helps per-sample-level samples (augment.ts) lifts
+ * anchored ones off the real inputs' level (dscnn w2a8 compiled top-1, seeds 1/2: 85.0/80.3%
+ * without, 55.6/58.9% with). BN-statistics samples keep the augmentation they were measured with.
  */
-const DRAWING: Record<SynthesisMethod, Drawing> = {
-  'bn-statistics': { resolutionFactor: 1, jitterFraction: 0, randomLevels: false, priors: { totalVariation: 1, l2: 0.01 } },
-  'class-conditional': { resolutionFactor: 4, jitterFraction: 1 / 16, randomLevels: true, priors: { totalVariation: 1, l2: 1 } },
-  'activation-statistics': { resolutionFactor: 1, jitterFraction: 0, randomLevels: false, priors: { totalVariation: 1, l2: 0.01 } },
-};
-
-/** Largest random shift per spatial axis (none on axes shorter than 1 / fraction). */
-function jitterFor(shape: readonly number[], fraction: number): [number, number] {
-  if (shape.length < 4) return [0, 0];
-  return [Math.floor(fraction * shape[shape.length - 2]!), Math.floor(fraction * shape[shape.length - 1]!)];
+export function isAnchored(result: Pick<SynthesisResult, 'foldedBatchNormPrior'>): boolean {
+  return result.foldedBatchNormPrior?.kept === true;
 }
 
 export function chooseMethod(graph: Graph): SynthesisMethod {
@@ -140,28 +124,66 @@ export function synthesizeInputs(graph: Graph, options: SynthesisOptions): Synth
   if (graph.inputs.length !== 1) throw new UsageError(`synthetic data: the model has ${graph.inputs.length} inputs; synthesis supports one`);
   const steps = options.steps ?? defaultSteps(graph, count);
   if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`synthetic data: ${steps} steps must be a positive integer`);
+  const classifier = classifierOf(graph);
+  if (classifier && options.classCentroids) checkCentroids(options.classCentroids, classifier.classes, graph, classifier.penultimate);
 
   const method = chooseMethod(graph);
-  const drawing = DRAWING[method];
+  // Class-conditional synthesis tries the folded-BN prior first and drops it when the first batch
+  // cannot fit it (folded-bn-prior.ts); the retry starts from the seed again, so a model without
+  // BN gets the same samples as without the attempt.
+  const tryPrior = method === 'class-conditional' && (options.foldedBatchNormPrior ?? true) && priorCoversAllConvs(graph);
+  const first = runBatches(graph, options, method, range, steps, tryPrior);
+  const run = 'rejected' in first ? (runBatches(graph, options, method, range, steps, false) as BatchesRun) : first;
+  const prior = !tryPrior ? undefined : 'rejected' in first ? { kept: false, ...first.rejected } : { kept: true, ...first.prior! };
+  const balance = run.counts ? classBalance(run.counts) : undefined;
+  return {
+    samples: run.samples,
+    method,
+    ...(balance ? { classBalance: balance } : {}),
+    ...(prior ? { foldedBatchNormPrior: prior } : {}),
+    description: describe(method, count, steps, seed, range, run.setup, balance, prior),
+  };
+}
+
+interface BatchesRun {
+  samples: Float32Array[];
+  counts: number[] | undefined;
+  setup: MethodSetup;
+  /** The folded-BN prior when used: its layers and the first batch's fit. */
+  prior?: PriorFit;
+}
+
+interface PriorFit {
+  layers: number;
+  fit: number;
+}
+
+/**
+ * Optimises all batches; with `withPrior`, stops as soon as the first batch misses PRIOR_FIT and
+ * says how it fitted (the caller runs again without the prior).
+ */
+function runBatches(graph: Graph, options: SynthesisOptions, method: SynthesisMethod, range: [number, number], steps: number, withPrior: boolean): BatchesRun | { rejected: PriorFit } {
+  const { count } = options;
+  const drawing = withPrior ? PRIOR_DRAWING : DRAWING[method];
   const classifier = classifierOf(graph);
-  const exposed = method === 'bn-statistics' ? exposePreActivations(graph) : { graph, preActivation: new Map<string, string>() };
-  const random = rng(seed);
+  const exposed = method === 'bn-statistics' ? exposePreActivations(graph) : withPrior ? exposePreActivations(graph, priorLayer) : { graph, preActivation: new Map<string, string>() };
+  const random = rng(options.seed);
   const setup: MethodSetup = {
     method,
     classifier,
     outputName: graph.outputs[0]!.name,
-    statTargets: statTargetsFor(method, graph, exposed.preActivation, range, random),
+    statTargets: withPrior ? unitNormalTargets(exposed.graph, exposed.preActivation.values()) : statTargetsFor(method, graph, exposed.preActivation, range, random),
+    ...(withPrior ? { statWeight: PRIOR_WEIGHT } : {}),
     steps,
     ...(options.classCentroids ? { userCentroids: options.classCentroids } : {}),
   };
-  if (classifier && options.classCentroids) checkCentroids(options.classCentroids, classifier.classes, graph, classifier.penultimate);
-
   const sampleShape = graph.inputs[0]!.shape;
   const per = sampleShape.reduce((a, b) => a * b, 1);
   const batches = Math.ceil(count / BATCH);
   const graphs = new Map<number, Graph>();
   const samples: Float32Array[] = [];
   const counts = classifier ? new Array<number>(classifier.classes).fill(0) : undefined;
+  let fit = 0;
   for (let b = 0; b < batches; b++) {
     const size = Math.min(BATCH, count - b * BATCH);
     let batchGraph = graphs.get(size);
@@ -181,16 +203,14 @@ export function synthesizeInputs(graph: Graph, options: SynthesisOptions): Synth
       onStep: (step, loss) => options.onProgress?.(b * steps + step + 1, batches * steps, loss),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (withPrior && b === 0) {
+      fit = priorFit(values, setup.statTargets);
+      if (!(fit <= PRIOR_FIT)) return { rejected: { layers: setup.statTargets.length, fit } };
+    }
     for (let k = 0; k < size; k++) samples.push(x.slice(k * per, (k + 1) * per));
     if (counts) countArgmax(values.get(setup.outputName)!, counts);
   }
-  const balance = counts ? classBalance(counts) : undefined;
-  return {
-    samples,
-    method,
-    ...(balance ? { classBalance: balance } : {}),
-    description: describe(method, count, steps, seed, range, setup, balance),
-  };
+  return { samples, counts, setup, ...(withPrior ? { prior: { layers: setup.statTargets.length, fit } } : {}) };
 }
 
 function checkCentroids(centroids: Float32Array[], classes: number, graph: Graph, penultimate: string): void {
@@ -200,10 +220,15 @@ function checkCentroids(centroids: Float32Array[], classes: number, graph: Graph
   }
 }
 
-function describe(method: SynthesisMethod, count: number, steps: number, seed: number, range: [number, number], setup: MethodSetup, balance: ReturnType<typeof classBalance> | undefined): string {
+function describe(method: SynthesisMethod, count: number, steps: number, seed: number, range: [number, number], setup: MethodSetup, balance: ReturnType<typeof classBalance> | undefined, prior: SynthesisResult['foldedBatchNormPrior']): string {
+  const drawn = !prior
+    ? 'per-sample levels'
+    : prior.kept
+      ? `unit-normal pre-activations on ${prior.layers} folded-BN layers, first-batch fit ${prior.fit.toFixed(3)}`
+      : `per-sample levels; folded-BN prior dropped, first-batch fit ${prior.fit.toFixed(3)} > ${PRIOR_FIT}`;
   const how = {
     'bn-statistics': `matching ${setup.statTargets.length} layers' BatchNorm statistics (ZeroQ/DeepInversion${setup.classifier ? ', with target classes' : ''})`,
-    'class-conditional': `class-conditional synthesis around ${setup.userCentroids ? 'user-given' : 'estimated'} penultimate centroids (Dream Distillation; coarse grid, random shifts, per-sample levels)`,
+    'class-conditional': `class-conditional synthesis around ${setup.userCentroids ? 'user-given' : 'estimated'} penultimate centroids (Dream Distillation; coarse grid, random shifts, ${drawn})`,
     'activation-statistics': `matching the first ${setup.statTargets.length} layers' activation statistics on the input domain`,
   }[method];
   const skew = balance ? `, class balance TV distance ${balance.distanceToUniform.toFixed(3)}` : '';

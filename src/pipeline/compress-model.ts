@@ -34,6 +34,7 @@ import { encodeQModel } from './qmodel-file.js';
 import { reportProgress, yieldToEventLoop } from './progress.js';
 import { feedsOf, samplesFromNpy, singleInput, uniformFeeds } from './samples.js';
 import { REPORT_FILE } from './output-dir.js';
+import { isAnchored } from '../distill/synthesize.js';
 import { prepareForQuantization, synthesizeCalibration, syntheticDataReport } from './synthetic-stage.js';
 import { distillSteps, runDistillation } from './distill-stage.js';
 import { evaluationData, runEvaluation } from './evaluation-stage.js';
@@ -89,6 +90,7 @@ export async function compressModel(modelPath: string, options: ResolvedCompress
       ptq,
       samples: calibSamples ?? [],
       data: calib ? basename(options.calib!) : synthetic ? `synthetic data (${synthetic.method})` : 'none (multi-input model)',
+      trainingData: calib ? 'user' : synthetic && isAnchored(synthetic) ? 'anchored-synthetic' : 'free-synthetic',
       options,
       requantize: (g, overrides) => quantize(g, options.name ?? stem, options, policy, calibSamples, CALIBRATION_SEED, calibName, overrides),
     });

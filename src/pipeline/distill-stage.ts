@@ -41,16 +41,22 @@ export const DISTILL_BATCH = 32;
  */
 export const LOW_BIT_FEATURE_WEIGHT = 32;
 
-/** The training settings that depend on the lowest weight width and on the data (synthetic or the user's). */
+/**
+ * What the student trains on: the user's --calib data, or synthetic samples, anchored by the
+ * folded-BN prior or not (synthesize.ts isAnchored: anchored samples are not augmented).
+ */
+export type TrainingData = 'user' | 'anchored-synthetic' | 'free-synthetic';
+
+/** The training settings that depend on the lowest weight width and on the data. */
 export function lowBitSettings(
   lowest: number,
-  synthetic: boolean,
+  data: TrainingData,
   inputShape: readonly number[],
   inputRange: readonly [number, number],
 ): Pick<DistillOptions, 'featureWeight' | 'mseStepInitBelow' | 'unclippedBelowBits' | 'augment'> {
   if (lowest > 2) return {};
-  if (!synthetic) return { mseStepInitBelow: 3, unclippedBelowBits: 3 };
-  const augment = spatialAugmentation(inputShape, inputRange);
+  if (data === 'user') return { mseStepInitBelow: 3, unclippedBelowBits: 3 };
+  const augment = data === 'free-synthetic' ? spatialAugmentation(inputShape, inputRange) : undefined;
   return { mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT, ...(augment ? { augment } : {}) };
 }
 
@@ -92,6 +98,8 @@ export interface DistillStageInputs {
   ptq: QModel;
   samples: Samples;
   data: string;
+  /** Which kind of data `samples` are (sets the 2-bit training settings). */
+  trainingData: TrainingData;
   options: ResolvedCompressOptions;
   /** Quantizes a graph as the pipeline does, with the learned overrides. */
   requantize: (graph: Graph, overrides: Overrides) => QModel;
@@ -107,7 +115,7 @@ export function runDistillation(d: DistillStageInputs): { model: QModel; graph: 
   }
   const started = Date.now();
   const lowest = Math.min(8, ...d.policy.perLayer.values());
-  const settings = lowBitSettings(lowest, d.options.calib === undefined, d.start.inputs[0]!.shape, d.options.inputRange);
+  const settings = lowBitSettings(lowest, d.trainingData, d.start.inputs[0]!.shape, d.options.inputRange);
   const outcome = distillStudent(d.start, d.samples, d.policy, d.ptq, {
     steps,
     batch: DISTILL_BATCH,

@@ -96,12 +96,13 @@ describe('spatial augmentation of synthetic batches', () => {
 });
 
 describe('lowBitSettings', () => {
-  it('changes nothing at 4 bits; at 2 bits augments and weighs features on synthetic data, unclips on real data', () => {
-    expect(lowBitSettings(4, true, [1, 3, 32, 32], [0, 1])).toEqual({});
-    const synthetic = lowBitSettings(2, true, [1, 3, 32, 32], [0, 1]);
-    expect(synthetic.augment).toBeTypeOf('function');
-    expect(synthetic).toMatchObject({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
-    expect(synthetic.unclippedBelowBits).toBeUndefined();
-    expect(lowBitSettings(2, false, [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, unclippedBelowBits: 3 });
+  it('changes nothing at 4 bits; at 2 bits weighs features on synthetic data (augmented only when not anchored by statistics), unclips on real data', () => {
+    expect(lowBitSettings(4, 'free-synthetic', [1, 3, 32, 32], [0, 1])).toEqual({});
+    const free = lowBitSettings(2, 'free-synthetic', [1, 3, 32, 32], [0, 1]);
+    expect(free.augment).toBeTypeOf('function');
+    expect(free).toMatchObject({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(free.unclippedBelowBits).toBeUndefined();
+    expect(lowBitSettings(2, 'anchored-synthetic', [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(lowBitSettings(2, 'user', [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, unclippedBelowBits: 3 });
   });
 });

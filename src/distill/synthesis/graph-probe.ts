@@ -73,18 +73,18 @@ export function batchNormTarget(value: string, stats: BatchNormStats): StatTarge
 
 export interface ExposedGraph {
   graph: Graph;
-  /** For each BN-carrying node (by node name), the name of its pre-activation output. */
+  /** For each exposed node (by node name), the name of its pre-activation output. */
   preActivation: Map<string, string>;
 }
 
-/** A copy of `graph` whose BN-carrying nodes expose their pre-activation outputs by name. */
-export function exposePreActivations(graph: Graph): ExposedGraph {
+/** A copy of `graph` whose chosen nodes (default: those carrying BN statistics) expose their pre-activation outputs by name. */
+export function exposePreActivations(graph: Graph, expose: (node: Node) => boolean = (n) => n.meta?.batchNorm !== undefined): ExposedGraph {
   const out = cloneGraph(graph);
   const preActivation = new Map<string, string>();
   const nodes: Node[] = [];
   for (const node of out.nodes) {
     nodes.push(node);
-    if (!node.meta?.batchNorm) continue;
+    if (!expose(node)) continue;
     const y = node.outputs[0]!;
     if (!node.activation) {
       preActivation.set(node.name, y);

@@ -6,7 +6,8 @@
  *   then feature targets are drawn around the per-class centroids of the penultimate activation
  *   (estimated at that step from this batch, or the user's) and FEATURE_WEIGHT x the feature loss
  *   joins the cross-entropy (Dream Distillation). With user centroids the feature term runs from
- *   the start;
+ *   the start. Under the folded-BN prior (folded-bn-prior.ts) statWeight x the statistic loss
+ *   against unit-normal targets is added at every step;
  * - activation-statistics: mean over the first layers of the statistic loss, whose targets come
  *   from a first pass over uniform inputs on the domain (FIRST_PASS_SAMPLES of them).
  */
@@ -37,6 +38,8 @@ export interface MethodSetup {
   statTargets: StatTarget[];
   steps: number;
   userCentroids?: Float32Array[];
+  /** The statistic term's weight (default 1; the folded-BN prior's PRIOR_WEIGHT). */
+  statWeight?: number;
 }
 
 export function statTargetsFor(method: SynthesisMethod, graph: Graph, preActivation: ReadonlyMap<string, string>, range: [number, number], random: Random): StatTarget[] {
@@ -57,12 +60,12 @@ function addSeed(seeds: Map<string, Tensor>, name: string, grad: Tensor, weight:
   seeds.set(name, out);
 }
 
-function statisticTerms(targets: readonly StatTarget[], values: Map<string, Tensor>, seeds: Map<string, Tensor>): number {
+function statisticTerms(targets: readonly StatTarget[], values: Map<string, Tensor>, seeds: Map<string, Tensor>, weight: number): number {
   let total = 0;
   for (const target of targets) {
     const loss = statisticLoss(values.get(target.value)!, target);
-    addSeed(seeds, target.value, loss.grad, 1 / targets.length);
-    total += loss.value / targets.length;
+    addSeed(seeds, target.value, loss.grad, weight / targets.length);
+    total += (weight * loss.value) / targets.length;
   }
   return total;
 }
@@ -74,7 +77,7 @@ export function buildObjective(setup: MethodSetup, labels: number[] | undefined,
   let featureTargets: Float64Array[] | undefined;
   return (values, step) => {
     const seeds = new Map<string, Tensor>();
-    let value = statisticTerms(setup.statTargets, values, seeds);
+    let value = statisticTerms(setup.statTargets, values, seeds, setup.statWeight ?? 1);
     if (!classifier || !labels) return { value, seeds };
     const logits = values.get(setup.outputName)!;
     const ce = crossEntropyLoss(logits, labels);
