@@ -11,7 +11,7 @@
  *   per-channel statistics are matched to those of a first pass over the input domain.
  * Every method adds total-variation and L2 priors and keeps every sample inside `inputRange`;
  * class-conditional samples are also drawn on a coarser grid and shifted at random while optimised
- * (synthesis/drawing.ts says why), and held to unit-normal Conv pre-activations where the model
+ * (synthesis/parametrize.ts says why), and held to unit-normal Conv pre-activations where the model
  * fits that folded-BN prior (synthesis/folded-bn-prior.ts), else spread over the range by
  * per-sample levels.
  * Synchronous and deterministic: all randomness comes from the seed (util/random.ts), so a seed
@@ -24,9 +24,9 @@ import type { Graph } from '../ir/graph.js';
 import { withBatch } from '../train/batch.js';
 import { rng } from '../util/random.js';
 import { balancedLabels, classBalance, countArgmax } from './synthesis/class-targets.js';
-import { batchNormNodes, classifierOf, exposePreActivations } from './synthesis/graph-probe.js';
+import { batchNormNodes, classifierOf, exposePreActivations, type Classifier } from './synthesis/graph-probe.js';
 import { buildObjective, statTargetsFor, type MethodSetup } from './synthesis/objectives.js';
-import { DRAWING, jitterFor, PRIOR_DRAWING } from './synthesis/drawing.js';
+import { DRAWING, jitterFor, PRIOR_DRAWING } from './synthesis/parametrize.js';
 import { PRIOR_FIT, PRIOR_WEIGHT, priorCoversAllConvs, priorFit, priorLayer, unitNormalTargets } from './synthesis/folded-bn-prior.js';
 import { optimizeBatch } from './synthesis/optimize-batch.js';
 
@@ -132,8 +132,8 @@ export function synthesizeInputs(graph: Graph, options: SynthesisOptions): Synth
   // cannot fit it (folded-bn-prior.ts); the retry starts from the seed again, so a model without
   // BN gets the same samples as without the attempt.
   const tryPrior = method === 'class-conditional' && (options.foldedBatchNormPrior ?? true) && priorCoversAllConvs(graph);
-  const first = runBatches(graph, options, method, range, steps, tryPrior);
-  const run = 'rejected' in first ? (runBatches(graph, options, method, range, steps, false) as BatchesRun) : first;
+  const first = runBatches(graph, options, method, classifier, range, steps, tryPrior);
+  const run = 'rejected' in first ? (runBatches(graph, options, method, classifier, range, steps, false) as BatchesRun) : first;
   const prior = !tryPrior ? undefined : 'rejected' in first ? { kept: false, ...first.rejected } : { kept: true, ...first.prior! };
   const balance = run.counts ? classBalance(run.counts) : undefined;
   return {
@@ -162,10 +162,17 @@ interface PriorFit {
  * Optimises all batches; with `withPrior`, stops as soon as the first batch misses PRIOR_FIT and
  * says how it fitted (the caller runs again without the prior).
  */
-function runBatches(graph: Graph, options: SynthesisOptions, method: SynthesisMethod, range: [number, number], steps: number, withPrior: boolean): BatchesRun | { rejected: PriorFit } {
+function runBatches(
+  graph: Graph,
+  options: SynthesisOptions,
+  method: SynthesisMethod,
+  classifier: Classifier | undefined,
+  range: [number, number],
+  steps: number,
+  withPrior: boolean,
+): BatchesRun | { rejected: PriorFit } {
   const { count } = options;
   const drawing = withPrior ? PRIOR_DRAWING : DRAWING[method];
-  const classifier = classifierOf(graph);
   const exposed = method === 'bn-statistics' ? exposePreActivations(graph) : withPrior ? exposePreActivations(graph, priorLayer) : { graph, preActivation: new Map<string, string>() };
   const random = rng(options.seed);
   const setup: MethodSetup = {
