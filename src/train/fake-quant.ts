@@ -5,8 +5,8 @@
  * the backward passes gradients straight through the rounding (STE, Bengio et al. 2013) and stops
  * them where the value was clamped.
  *
- * - Weights: symmetric per output channel at 8 / 4 / 2 bits, integers in [-(2^(b-1) - 1),
- *   2^(b-1) - 1], scale = max|w_c| / qmax rounded to float32 (an all-zero channel: 1), exactly as
+ * - Weights: per output channel at 8 / 4 / 2 bits, integers in [QMIN, QMAX] (quant/weights.ts),
+ *   scale = max|w_c| / qmax rounded to float32 (an all-zero channel: 1), exactly as
  *   quant/weights.ts quantizeWeights, recomputed from the current weights at every forward. The
  *   clamp never bites (the scale covers the channel's maximum), so the gradient is the identity.
  * - Activations: per tensor, int8 asymmetric or int16 symmetric, with fixed qparams (from
@@ -22,7 +22,7 @@ import { roundHalfAway } from '../quant/fixed-point.js';
 import { TYPE_RANGE } from '../quant/lower-helpers.js';
 import type { WeightBits } from '../quant/pack.js';
 import type { ActivationType } from '../quant/qmodel.js';
-import { QMAX } from '../quant/weights.js';
+import { QMAX, QMIN } from '../quant/weights.js';
 import type { ValueTransform } from './backprop.js';
 
 /** Element i of a tensor of `shape` belongs to channel floor(i / inner) % channels of `axis`. */
@@ -52,7 +52,7 @@ export function fakeQuantizeWeights(w: Tensor, channelAxis: number, bits: Weight
   for (let i = 0; i < w.data.length; i++) {
     const scale = scales[Math.floor(i / inner) % channels]!;
     // | 0: an integer has no -0 (roundHalfAway(-0.2) is -0, which would make the value -0).
-    const q = Math.max(-qmax, Math.min(qmax, roundHalfAway(w.data[i]! / scale))) | 0;
+    const q = Math.max(QMIN[bits], Math.min(qmax, roundHalfAway(w.data[i]! / scale))) | 0;
     integers[i] = q;
     values[i] = q * scale;
   }

@@ -20,7 +20,7 @@ import { makeTensor, type Tensor } from '../ir/tensor.js';
 import { fakeQuantForward, lsqBackward, type QuantGrid } from '../kernels/fake-quant.js';
 import { TYPE_RANGE } from '../quant/lower-helpers.js';
 import type { WeightBits } from '../quant/pack.js';
-import { QMAX } from '../quant/weights.js';
+import { QMAX, QMIN } from '../quant/weights.js';
 import type { ValueTransform } from './backprop.js';
 import { channelLayout, fakeQuantizeWeights, float32Data, type ActivationQParams } from './fake-quant.js';
 import type { Parameter } from './parameters.js';
@@ -77,12 +77,12 @@ export class LsqQuantizer implements ValueTransform {
   }
 }
 
-/** LSQ for a weight tensor: symmetric per output channel, started at the pipeline's scales. */
+/** LSQ for a weight tensor: per output channel on the width's grid [QMIN, QMAX], started at the pipeline's scales. */
 export function lsqWeights(name: string, w: Tensor, channelAxis: number, bits: WeightBits): LsqQuantizer {
   const qmax = QMAX[bits];
   const { scales } = fakeQuantizeWeights(w, channelAxis, bits);
   const count = w.data.length / scales.length;
-  return new LsqQuantizer({ name, steps: scales, channelAxis, lo: -qmax, hi: qmax, count });
+  return new LsqQuantizer({ name, steps: scales, channelAxis, lo: QMIN[bits], hi: qmax, count });
 }
 
 /** LSQ for an activation, one step size, started at the calibrated qparams; `count` = features per sample. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { packWeights, packedSize, unpackWeights } from '../../src/quant/pack.js';
-import { QMAX, quantizeBias, quantizeWeights } from '../../src/quant/weights.js';
+import { QMAX, QMIN, quantizeBias, quantizeWeights } from '../../src/quant/weights.js';
 import { rng } from '../../src/util/random.js';
 
 describe('packing', () => {
@@ -59,6 +59,20 @@ describe('weight quantization', () => {
       expect(accumulatorScale[0]).toBeCloseTo(weights.scales[0]!, 12);
     });
   }
+
+  it('learned step sizes: int2 uses its whole range [-2, 1], int4 and int8 stay symmetric; beyond it values saturate', () => {
+    // One channel, step 0.5: -1.2 / 0.5 = -2.4 rounds to -2, inside int2's grid; -3 saturates.
+    const w = [-3, -1.2, -0.7, -0.2, 0, 0.3, 0.8, 2];
+    const steps = [0.5];
+    expect([...quantizeWeights(w, [1, 8], 1, 2, 0, steps).weights.values]).toEqual([-2, -2, -1, 0, 0, 1, 1, 1]);
+    expect(QMIN[2]).toBe(-2);
+    const w4 = w.map((v) => v * 4); // -12 / 0.5 = -24: clamped at QMIN[4] = -7, 8 / 0.5 = 16 at 7
+    expect([...quantizeWeights(w4, [1, 8], 1, 4, 0, steps).weights.values]).toEqual([-7, -7, -6, -2, 0, 2, 6, 7]);
+    expect(QMIN[4]).toBe(-7);
+    expect(QMIN[8]).toBe(-127);
+    // Without learned steps the scale max|w| / qmax never reaches -2 (PTQ stays ternary at int2).
+    expect(Math.min(...quantizeWeights(w, [1, 8], 1, 2).weights.values)).toBe(-1);
+  });
 
   it('int4 group-wise: per group error <= its scale / 2, smaller total error than per channel', () => {
     const perChannel = quantizeWeights(data, [7, 45], 7, 4);
