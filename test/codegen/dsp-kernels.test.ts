@@ -15,6 +15,7 @@ import { arrangeGemmWeights, valuesPerWord, type DspBits } from '../../src/codeg
 import { runInQemu, type QemuCore } from '../../src/qemu/index.js';
 import type { QModel } from '../../src/quant/qmodel.js';
 import { runQModel } from '../../src/quant/run-qmodel.js';
+import { QMAX, QMIN } from '../../src/quant/weights.js';
 import { rng } from '../helpers/random.js';
 import { HAVE_QEMU_TOOLS, SKIP_NO_QEMU } from '../qemu/tools-available.js';
 import { randomIntInputs } from './qmodel-cases.js';
@@ -39,6 +40,12 @@ const MODELS = [
 ];
 
 describe('DSP weight arrangement (host)', () => {
+  it('the int2 layers of the chains use all four codes (-2 included), so QEMU runs each', () => {
+    const int2 = MODELS.flatMap((q) => q.layers.filter((l) => l.weights?.bits === 2));
+    expect(int2.length).toBe(3);
+    for (const l of int2) expect([...new Set(l.weights!.values)].sort(), l.name).toEqual([-1, -2, 0, 1]);
+  });
+
   /** What SXTB16 of field j (even: bytes 0, 2; odd: bytes 1, 3) gives, as the kernel reads it. */
   function unpack(word: number, bits: DspBits, j: number, odd: boolean): [number, number] {
     const field = (byte: number) => {
@@ -52,8 +59,9 @@ describe('DSP weight arrangement (host)', () => {
     const rows = 3;
     const depth = 37;
     const r = rng(bits);
-    const max = 2 ** (bits - 1) - 1;
-    const values = Int8Array.from({ length: rows * depth }, () => Math.round((2 * r() - 1) * max));
+    // Every integer of the width's grid, int2's -2 included.
+    const values = Int8Array.from({ length: rows * depth }, () => QMIN[bits] + Math.floor(r() * (QMAX[bits] - QMIN[bits] + 1)));
+    if (bits < 8) expect(new Set(values).size, 'all codes drawn').toBe(QMAX[bits] - QMIN[bits] + 1);
     const words = arrangeGemmWeights(values, rows, depth, bits);
     const perWord = valuesPerWord(bits);
     const wordsPerRow = Math.ceil(depth / perWord);

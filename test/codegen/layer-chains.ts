@@ -40,7 +40,22 @@ export function chain(name: string, input: number[], layers: Layer[], bits: Reco
   const graph = makeGraph({ name, nodes, inputs: [{ name: 'x', dtype: 'float32', shape: input }], outputs: [{ name: 'y', dtype: 'float32', shape: [] }], initializers });
   inferTypes(graph);
   graph.outputs[0]!.shape = [...graph.types.get('y')!.shape];
-  return quantizeModel(graph, { weightBits: bits, inputRange: [-1, 1], samples: 8, seed });
+  return quantizeModel(graph, { weightBits: bits, inputRange: [-1, 1], samples: 8, seed, weightScales: int2Steps(layers, bits, initializers) });
+}
+
+/**
+ * 2-bit layers get steps of 0.6 max|w| per output channel, as trained step sizes come out, so the
+ * weights use all four int2 codes (max|w| / 1, the PTQ step, never rounds to -2).
+ */
+function int2Steps(layers: Layer[], bits: Record<string, 8 | 4 | 2>, initializers: Map<string, Tensor>): Record<string, Float32Array> {
+  const steps: Record<string, Float32Array> = {};
+  for (const l of layers) {
+    if (bits[l.name] !== 2 || !l.weight) continue;
+    const w = initializers.get(`${l.name}_w`)!.data;
+    const per = w.length / l.weight[0]!;
+    steps[l.name] = Float32Array.from({ length: l.weight[0]! }, (_, c) => 0.6 * Math.max(...Array.from(w.subarray(c * per, (c + 1) * per), Math.abs)));
+  }
+  return steps;
 }
 
 export const conv = (name: string, weight: number[], attrs: Record<string, AttrValue>, activation?: Node['activation']): Layer => ({
