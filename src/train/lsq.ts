@@ -72,6 +72,24 @@ export class LsqQuantizer implements ValueTransform {
     return dx;
   }
 
+  /**
+   * Each element's offset on the grid, (q - zp) for its integer q: forward(x) is that times the
+   * element's step size. For freezing weights (distill/qat/oscillation.ts).
+   */
+  integers(x: Tensor): Int32Array {
+    const fake = this.forward(x).data as Float32Array;
+    const steps = this.steps();
+    const inner = this.innerOf(x);
+    return Int32Array.from(fake, (v, i) => Math.round(v / steps[Math.floor(i / inner) % steps.length]!));
+  }
+
+  /** x[i] = offset[i] x its step size wherever `fixed[i]`: those elements sit exactly on the grid. */
+  pin(x: Tensor, offsets: Int32Array, fixed: Uint8Array): void {
+    const steps = this.steps();
+    const inner = this.innerOf(x);
+    for (let i = 0; i < x.data.length; i++) if (fixed[i]) x.data[i] = offsets[i]! * steps[Math.floor(i / inner) % steps.length]!;
+  }
+
   private steps(): Float32Array {
     return float32Data(this.parameter.value);
   }

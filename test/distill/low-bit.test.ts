@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { boxBlur, spatialAugmentation, smoothField } from '../../src/distill/qat/augment.js';
 import { mseOptimalSteps } from '../../src/distill/qat/student.js';
 import { makeTensor } from '../../src/ir/tensor.js';
-import { LOW_BIT_FEATURE_WEIGHT, lowBitSettings } from '../../src/pipeline/distill-stage.js';
+import { LOW_BIT_FEATURE_WEIGHT, lowBitSettings, OSCILLATION_FREEZING } from '../../src/pipeline/distill-stage.js';
 import { rng } from '../../src/util/random.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 import { runOrt } from '../helpers/ort.js';
@@ -120,13 +120,13 @@ describe('spatial augmentation of synthetic batches', () => {
 });
 
 describe('lowBitSettings', () => {
-  it('changes nothing at 4 bits; at 2 bits weighs features on synthetic data (augmented only when not anchored by statistics), unclips on real data', () => {
+  it('changes nothing at 4 bits; at 2 bits weighs features and freezes oscillations on synthetic data (augmented only when not anchored by statistics), unclips on real data', () => {
     expect(lowBitSettings(4, 'free-synthetic', [1, 3, 32, 32], [0, 1])).toEqual({});
     const free = lowBitSettings(2, 'free-synthetic', [1, 3, 32, 32], [0, 1]);
     expect(free.augment).toBeTypeOf('function');
-    expect(free).toMatchObject({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(free).toMatchObject({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT, freezeOscillations: OSCILLATION_FREEZING });
     expect(free.unclippedBelowBits).toBeUndefined();
-    expect(lowBitSettings(2, 'anchored-synthetic', [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT });
+    expect(lowBitSettings(2, 'anchored-synthetic', [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, featureWeight: LOW_BIT_FEATURE_WEIGHT, freezeOscillations: OSCILLATION_FREEZING });
     expect(lowBitSettings(2, 'user', [1, 3, 32, 32], [0, 1])).toEqual({ mseStepInitBelow: 3, unclippedBelowBits: 3 });
   });
 });

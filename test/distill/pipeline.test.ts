@@ -63,6 +63,7 @@ describe('compress with distillation (cnn-tiny, w2a8)', () => {
     const d = a.report.distillation!;
     expect(d).toMatchObject({ ran: true, steps: 12, seed: 7, samples: 48, data: 'calib.npy' });
     expect(d.loss_end!).toBeLessThan(d.loss_start!);
+    expect(d.frozen_weights, 'oscillation freezing is for synthetic data only').toBeNull();
 
     // The evaluation block against the integer reference run here on the written QModel.
     const q = decodeQModel(readFileSync(join(tmp, 'a', qmodel), 'utf8'), join(tmp, 'a'));

@@ -30,6 +30,7 @@ interface Report {
   bit_policy: { rule: string; eight_bit_layers: string[] };
   bit_search?: { max_drop: number; objective: string; chosen: { flash_bytes: number; weight_bits: Record<string, number>; meets_drop: boolean }; uniform: { label: string; flash_bytes: number; meets_drop: boolean }[]; realizations: { meets_drop: boolean }[] };
   accuracy: { output_sqnr_db: number | null };
+  distillation?: { ran: boolean; frozen_weights: { frozen: number; of: number } | null };
 }
 
 describe('edgec compress', () => {
@@ -90,6 +91,10 @@ describe('edgec compress', () => {
     expect(w4.layers.map((l) => l.w_bits)).toEqual([4, 4, 4]);
     expect(w4.totals.weights_bytes).toBeLessThanOrEqual(0.55 * w8.totals.weights_bytes);
     expect(w2.totals.weights_bytes).toBeLessThanOrEqual(0.3 * w8.totals.weights_bytes);
+    // Distilled on synthetic data, its 2-bit weights were tracked for oscillations.
+    const frozen = w2.distillation!.frozen_weights!;
+    expect(frozen.of).toBeGreaterThan(0);
+    expect(frozen.frozen).toBeLessThanOrEqual(frozen.of);
   });
 
   it('is deterministic: two runs give byte-identical directories (the default auto, w4a8 with groups, w8a16)', () => {

@@ -21,6 +21,7 @@ import { computeGradients } from '../../train/parameters.js';
 import { cosineSchedule } from '../../train/schedule.js';
 import { rng } from '../../util/random.js';
 import { distillationLoss, featureValues, isClassifier, type ObjectiveOptions } from './objective.js';
+import { OscillationFreezer, type FreezeSettings } from './oscillation.js';
 import { buildStudent, type Student } from './student.js';
 
 export interface DistillOptions {
@@ -57,6 +58,8 @@ export interface DistillOptions {
    * 13 points (200 steps: early states still weigh in).
    */
   averageDecay?: number;
+  /** Freeze weights that keep flipping between two integers (oscillation.ts). */
+  freezeOscillations?: FreezeSettings;
   /** Rewrites each training batch in place (shape [batch, ...input]) before teacher and student see it. */
   augment?: (batch: Float32Array, shape: readonly number[], random: () => number) => void;
   /** Called after every step. */
@@ -81,6 +84,8 @@ export interface DistillOutcome {
   steps: number;
   batch: number;
   objective: Omit<ObjectiveOptions, 'features'> & { features: number };
+  /** With freezeOscillations: the weights frozen by the end, of those tracked. */
+  frozen?: { frozen: number; tracked: number };
 }
 
 export const DEFAULT_LEARNING_RATE = 1e-3;
@@ -116,6 +121,7 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
   const mixing = o.mixup ?? true ? rng((o.seed ^ 0x5bd1e995) >>> 0) : undefined;
   const augmentRandom = rng((o.seed ^ 0x2545f491) >>> 0);
   const losses: number[] = [];
+  const freezer = o.freezeOscillations ? new OscillationFreezer(student, policy, o.freezeOscillations) : undefined;
   const average = o.averageDecay ? exponentialAverage([...student.weights, ...student.steps], o.averageDecay) : undefined;
   for (let step = 0; step < o.steps; step++) {
     if (o.signal?.aborted) throw new UsageError('distillation interrupted');
@@ -148,12 +154,14 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
     });
     stepOptimizer.step((stepLr * schedule(step)) / lr);
     student.steps.forEach((p, k) => p.value.data.set(logSteps[k]!.value.data.map(Math.exp)));
+    freezer?.afterStep(step + 1);
     losses.push(outputLoss);
     o.onProgress?.({ step: step + 1, steps: o.steps, loss: mean(losses.slice(-10)) });
     average?.update();
     o.onStep?.(step + 1, student);
   }
   average?.apply();
+  freezer?.pinFrozen(); // the averaged weights, too, keep frozen ones on their integers
   const window = Math.max(1, Math.min(10, Math.floor(losses.length / 4)));
   return {
     student,
@@ -162,6 +170,7 @@ export function distillStudent(start: Graph, samples: Float32Array[], policy: Bi
     steps: o.steps,
     batch,
     objective: { ...objective, features: objective.features.length },
+    ...(freezer ? { frozen: freezer.counts } : {}),
   };
 }
 
