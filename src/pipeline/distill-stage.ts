@@ -31,15 +31,15 @@ export const DISTILL_BATCH = 32;
  * MSE-optimal (qat/student.ts). Then it depends on the data:
  * - synthetic: oscillating weights freeze (OSCILLATION_FREEZING); the global output KL does not
  *   transfer to real inputs, local losses do (BRECQ's finding), so feature matching weighs
- *   LOW_BIT_FEATURE_WEIGHT; batches are augmented towards
- *   smooth inputs (augment.ts); LSQ's clipped gradient stays (weights beyond +-s get none), which
- *   holds the student nearer the teacher where synthetic data says nothing: unclipped, resnet8
- *   w2a8 integer top-1 fell from 97.5% to 91.4% (scratch, 400 steps), dscnn moved within its seed
- *   noise (56-68% over seeds either way);
+ *   LOW_BIT_FEATURE_WEIGHT; batches are augmented towards smooth inputs (augment.ts) unless the
+ *   folded-BN prior anchored the samples (TrainingData); LSQ's clipped gradient stays (weights
+ *   beyond the grid's ends get none), which holds the student nearer the teacher where synthetic
+ *   data says nothing: unclipped, resnet8 w2a8 integer top-1 fell from 97.5% to 91.4% (scratch,
+ *   400 steps), dscnn moved within its seed noise (56-68% over seeds either way);
  * - the user's --calib data: the student should fit it as well as it can, so the output term leads
- *   (default feature weight) and weights clamped at +-1 keep their gradient (unclipped): dscnn
- *   w2a8 trained on half its test set, top-1 on the other half, 200 steps: 85.0% as on synthetic
- *   data, 91.7% unclipped, 93.9% at the default weight, 95.6% both.
+ *   (default feature weight) and weights clamped at the grid's ends keep their gradient
+ *   (unclipped): dscnn w2a8 trained on half its test set, top-1 on the other half, 200 steps:
+ *   85.0% as on synthetic data, 91.7% unclipped, 93.9% at the default weight, 95.6% both.
  */
 export const LOW_BIT_FEATURE_WEIGHT = 32;
 
