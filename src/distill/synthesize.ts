@@ -12,8 +12,8 @@
  * Every method adds total-variation and L2 priors and keeps every sample inside `inputRange`;
  * class-conditional samples are also drawn on a coarser grid and shifted at random while optimised
  * (synthesis/parametrize.ts says why), and held to unit-normal Conv pre-activations where the model
- * fits that folded-BN prior (synthesis/folded-bn-prior.ts), else spread over the range by
- * per-sample levels.
+ * fits that folded-BN prior (synthesis/folded-bn-prior.ts), on the grid that fits it best
+ * (synthesis/run-batches.ts), else spread over the range by per-sample levels.
  * Synchronous and deterministic: all randomness comes from the seed (util/random.ts), so a seed
  * gives byte-identical samples. Batches of BATCH samples are optimised one after the other;
  * `onProgress(done, total, loss)` counts optimisation steps over all batches.
@@ -21,14 +21,11 @@
 import { summarizeModel } from '../analysis/inspect-model.js';
 import { UsageError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
-import { withBatch } from '../train/batch.js';
-import { rng } from '../util/random.js';
-import { balancedLabels, classBalance, countArgmax } from './synthesis/class-targets.js';
-import { batchNormNodes, classifierOf, exposePreActivations, type Classifier } from './synthesis/graph-probe.js';
-import { buildObjective, statTargetsFor, type MethodSetup } from './synthesis/objectives.js';
-import { DRAWING, jitterFor, PRIOR_DRAWING } from './synthesis/parametrize.js';
-import { PRIOR_FIT, PRIOR_WEIGHT, priorCoversAllConvs, priorFit, priorLayer, unitNormalTargets } from './synthesis/folded-bn-prior.js';
-import { optimizeBatch } from './synthesis/optimize-batch.js';
+import { classBalance } from './synthesis/class-targets.js';
+import { batchNormNodes, classifierOf } from './synthesis/graph-probe.js';
+import type { MethodSetup } from './synthesis/objectives.js';
+import { PRIOR_FIT, priorCoversAllConvs } from './synthesis/folded-bn-prior.js';
+import { BATCH, runBatches, type BatchesRun, type PriorFit } from './synthesis/run-batches.js';
 
 export type SynthesisMethod = 'bn-statistics' | 'class-conditional' | 'activation-statistics';
 
@@ -55,14 +52,16 @@ export interface SynthesisResult {
   method: SynthesisMethod;
   /** The teacher's argmax over the samples; distance = total variation to uniform. */
   classBalance?: { counts: number[]; distanceToUniform: number };
-  /** Class-conditional synthesis: the folded-BN prior's layers, the first batch's fit, and whether it was kept. */
-  foldedBatchNormPrior?: { kept: boolean; layers: number; fit: number };
+  /**
+   * Class-conditional synthesis: the folded-BN prior's layers, the grid its samples were drawn on
+   * and that grid's probe fit (synthesis/run-batches.ts), every probed grid, and whether it was kept.
+   */
+  foldedBatchNormPrior?: PriorFit & { kept: boolean };
   /** One line for the report. */
   description: string;
 }
 
-/** Samples optimised together (BN statistics are batch statistics). */
-export const BATCH = 32;
+export { BATCH } from './synthesis/run-batches.js';
 /**
  * What one synthesis may spend, in multiply-accumulates (~20 s on the 2-core reference machine):
  * a step costs forward + backward ~ 3x the forward MACs per sample, plus a fixed overhead per
@@ -128,12 +127,13 @@ export function synthesizeInputs(graph: Graph, options: SynthesisOptions): Synth
   if (classifier && options.classCentroids) checkCentroids(options.classCentroids, classifier.classes, graph, classifier.penultimate);
 
   const method = chooseMethod(graph);
-  // Class-conditional synthesis tries the folded-BN prior first and drops it when the first batch
-  // cannot fit it (folded-bn-prior.ts); the retry starts from the seed again, so a model without
+  // Class-conditional synthesis tries the folded-BN prior first and drops it when no probe batch
+  // fits it (folded-bn-prior.ts); the retry starts from the seed again, so a model without
   // BN gets the same samples as without the attempt.
   const tryPrior = method === 'class-conditional' && (options.foldedBatchNormPrior ?? true) && priorCoversAllConvs(graph);
-  const first = runBatches(graph, options, method, classifier, range, steps, tryPrior);
-  const run = 'rejected' in first ? (runBatches(graph, options, method, classifier, range, steps, false) as BatchesRun) : first;
+  const settings = { method, classifier, range, steps };
+  const first = runBatches(graph, options, { ...settings, withPrior: tryPrior });
+  const run = 'rejected' in first ? (runBatches(graph, options, { ...settings, withPrior: false }) as BatchesRun) : first;
   const prior = !tryPrior ? undefined : 'rejected' in first ? { kept: false, ...first.rejected } : { kept: true, ...first.prior! };
   const balance = run.counts ? classBalance(run.counts) : undefined;
   return {
@@ -143,81 +143,6 @@ export function synthesizeInputs(graph: Graph, options: SynthesisOptions): Synth
     ...(prior ? { foldedBatchNormPrior: prior } : {}),
     description: describe(method, count, steps, seed, range, run.setup, balance, prior),
   };
-}
-
-interface BatchesRun {
-  samples: Float32Array[];
-  counts: number[] | undefined;
-  setup: MethodSetup;
-  /** The folded-BN prior when used: its layers and the first batch's fit. */
-  prior?: PriorFit;
-}
-
-interface PriorFit {
-  layers: number;
-  fit: number;
-}
-
-/**
- * Optimises all batches; with `withPrior`, stops as soon as the first batch misses PRIOR_FIT and
- * says how it fitted (the caller runs again without the prior).
- */
-function runBatches(
-  graph: Graph,
-  options: SynthesisOptions,
-  method: SynthesisMethod,
-  classifier: Classifier | undefined,
-  range: [number, number],
-  steps: number,
-  withPrior: boolean,
-): BatchesRun | { rejected: PriorFit } {
-  const { count } = options;
-  const drawing = withPrior ? PRIOR_DRAWING : DRAWING[method];
-  const exposed = method === 'bn-statistics' ? exposePreActivations(graph) : withPrior ? exposePreActivations(graph, priorLayer) : { graph, preActivation: new Map<string, string>() };
-  const random = rng(options.seed);
-  const setup: MethodSetup = {
-    method,
-    classifier,
-    outputName: graph.outputs[0]!.name,
-    statTargets: withPrior ? unitNormalTargets(exposed.graph, exposed.preActivation.values()) : statTargetsFor(method, graph, exposed.preActivation, range, random),
-    ...(withPrior ? { statWeight: PRIOR_WEIGHT } : {}),
-    steps,
-    ...(options.classCentroids ? { userCentroids: options.classCentroids } : {}),
-  };
-  const sampleShape = graph.inputs[0]!.shape;
-  const per = sampleShape.reduce((a, b) => a * b, 1);
-  const batches = Math.ceil(count / BATCH);
-  const graphs = new Map<number, Graph>();
-  const samples: Float32Array[] = [];
-  const counts = classifier ? new Array<number>(classifier.classes).fill(0) : undefined;
-  let fit = 0;
-  for (let b = 0; b < batches; b++) {
-    const size = Math.min(BATCH, count - b * BATCH);
-    let batchGraph = graphs.get(size);
-    if (!batchGraph) graphs.set(size, (batchGraph = withBatch(exposed.graph, size)));
-    const x = new Float32Array(size * per);
-    const labels = classifier ? balancedLabels(b * BATCH, size, classifier.classes) : undefined;
-    const values = optimizeBatch(batchGraph, x, {
-      steps,
-      learningRate: 0.1,
-      range,
-      priors: drawing.priors,
-      resolutionFactor: drawing.resolutionFactor,
-      jitter: jitterFor(sampleShape, drawing.jitterFraction),
-      randomLevels: drawing.randomLevels,
-      random,
-      objective: buildObjective(setup, labels, random),
-      onStep: (step, loss) => options.onProgress?.(b * steps + step + 1, batches * steps, loss),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (withPrior && b === 0) {
-      fit = priorFit(values, setup.statTargets);
-      if (!(fit <= PRIOR_FIT)) return { rejected: { layers: setup.statTargets.length, fit } };
-    }
-    for (let k = 0; k < size; k++) samples.push(x.slice(k * per, (k + 1) * per));
-    if (counts) countArgmax(values.get(setup.outputName)!, counts);
-  }
-  return { samples, counts, setup, ...(withPrior ? { prior: { layers: setup.statTargets.length, fit } } : {}) };
 }
 
 function checkCentroids(centroids: Float32Array[], classes: number, graph: Graph, penultimate: string): void {
@@ -231,8 +156,8 @@ function describe(method: SynthesisMethod, count: number, steps: number, seed: n
   const drawn = !prior
     ? 'per-sample levels'
     : prior.kept
-      ? `unit-normal pre-activations on ${prior.layers} folded-BN layers, first-batch fit ${prior.fit.toFixed(3)}`
-      : `per-sample levels; folded-BN prior dropped, first-batch fit ${prior.fit.toFixed(3)} > ${PRIOR_FIT}`;
+      ? `unit-normal pre-activations on ${prior.layers} folded-BN layers, ${gridName(prior.grid)} grid of best fit (${probed(prior)})`
+      : `per-sample levels; folded-BN prior dropped, best fit ${prior.fit.toFixed(3)} > ${PRIOR_FIT} (${probed(prior)})`;
   const how = {
     'bn-statistics': `matching ${setup.statTargets.length} layers' BatchNorm statistics (ZeroQ/DeepInversion${setup.classifier ? ', with target classes' : ''})`,
     'class-conditional': `class-conditional synthesis around ${setup.userCentroids ? 'user-given' : 'estimated'} penultimate centroids (Dream Distillation; coarse grid, random shifts, ${drawn})`,
@@ -240,4 +165,12 @@ function describe(method: SynthesisMethod, count: number, steps: number, seed: n
   }[method];
   const skew = balance ? `, class balance TV distance ${balance.distanceToUniform.toFixed(3)}` : '';
   return `${count} synthetic samples by ${how}, ${steps} steps, seed ${seed}, inputs in [${range.join(', ')}]${skew}`;
+}
+
+function gridName(grid: number[]): string {
+  return grid.length > 0 ? grid.join('x') : 'input';
+}
+
+function probed(prior: PriorFit): string {
+  return prior.probes.map((p) => `${gridName(p.grid)}: ${p.fit.toFixed(3)}`).join(', ');
 }

@@ -4,9 +4,10 @@
  * - its premise, on the shared models' real test inputs (PyTorch-trained, BN folded by the
  *   exporter): every Conv+ReLU pre-activation is near unit-normal per channel (dscnn, resnet8),
  *   and digits_lenet, trained without BN, is far from it;
- * - the synthesizer keeps the prior where the first batch fits it (dscnn), with samples whose
- *   statistics approach the real inputs', and drops it otherwise (digits_lenet), then producing
- *   byte for byte the samples of the plain class-conditional method.
+ * - the synthesizer keeps the prior where a probe batch fits it (dscnn), on the grid of best fit,
+ *   which is the real inputs' own resolution (8x8 digits resized to 49x10, ../shared/models/README.md),
+ *   with samples whose statistics approach the real inputs', and drops it otherwise (digits_lenet),
+ *   then producing byte for byte the samples of the plain class-conditional method.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,18 +77,23 @@ describe.skipIf(!HAVE_SHARED)(`class-conditional synthesis with the folded-BN pr
   it('dscnn: the prior is kept; samples fit it and sit nearer the real inputs\' level than per-sample levels do', () => {
     const graph = loadCanonical(join(SHARED_MODELS, 'dscnn.onnx'), []);
     const withPrior = synthesizeInputs(graph, { count: 32, seed: 3, steps: 39 });
-    expect(withPrior.foldedBatchNormPrior).toMatchObject({ kept: true, layers: 9 });
-    expect(withPrior.foldedBatchNormPrior!.fit).toBeLessThanOrEqual(PRIOR_FIT);
-    expect(withPrior.description).toMatch(/unit-normal pre-activations on 9 folded-BN layers/);
+    const prior = withPrior.foldedBatchNormPrior!;
+    expect(prior).toMatchObject({ kept: true, layers: 9, grid: [8, 8] });
+    expect(prior.probes.map((p) => p.grid)).toEqual([[49, 10], [25, 8], [13, 8], [8, 8]]);
+    expect(prior.fit).toBe(Math.min(...prior.probes.map((p) => p.fit)));
+    expect(prior.fit).toBeLessThanOrEqual(PRIOR_FIT);
+    // The full-resolution grid fits worst: pixel-level freedom finds inputs the data never had.
+    expect(prior.probes[0]!.fit).toBeGreaterThan(1.5 * prior.fit);
+    expect(withPrior.description).toMatch(/unit-normal pre-activations on 9 folded-BN layers, 8x8 grid of best fit \(49x10: 0\.\d{3}, /);
     const plain = synthesizeInputs(graph, { count: 32, seed: 3, steps: 39, foldedBatchNormPrior: false });
     const real = meanLevel(realInputs('dscnn'));
     expect(Math.abs(meanLevel(withPrior.samples) - real)).toBeLessThan(Math.abs(meanLevel(plain.samples) - real));
   });
 
-  it('digits_lenet: the prior is dropped after the first batch, and the samples are the plain method\'s byte for byte', () => {
+  it('digits_lenet: the prior is dropped when no probe fits it, and the samples are the plain method\'s byte for byte', () => {
     const graph = loadCanonical(join(SHARED_MODELS, 'digits_lenet.onnx'), []);
     const tried = synthesizeInputs(graph, { count: 40, seed: 2, steps: 30 });
-    expect(tried.foldedBatchNormPrior?.kept).toBe(false);
+    expect(tried.foldedBatchNormPrior).toMatchObject({ kept: false, grid: [8, 8] });
     expect(tried.foldedBatchNormPrior!.fit).toBeGreaterThan(PRIOR_FIT);
     expect(tried.description).toMatch(/folded-BN prior dropped/);
     const plain = synthesizeInputs(graph, { count: 40, seed: 2, steps: 30, foldedBatchNormPrior: false });

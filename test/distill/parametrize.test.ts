@@ -4,10 +4,11 @@
  *   for an integer factor (32x32 from 8x8) and a non-integer one (49x10 from 13x8: a coarse axis keeps at least 8 points);
  * - `reduce` is the transpose of `expand`: <U z, g> = <z, U^T g> to 1e-9 relative, summed in double
  *   (the identity any adjoint must satisfy, whatever the interpolation);
- * - roll by (dy, dx) then by (-dy, -dx) is the identity, and a roll moves pixel (0, 0) to (dy, dx).
+ * - roll by (dy, dx) then by (-dy, -dx) is the identity, and a roll moves pixel (0, 0) to (dy, dx);
+ * - the folded-BN prior probes one grid per distinct grid its resolution factors give.
  */
 import { describe, expect, it } from 'vitest';
-import { lowResolution, roll } from '../../src/distill/synthesis/parametrize.js';
+import { distinctGrids, lowResolution, PRIOR_RESOLUTIONS, roll } from '../../src/distill/synthesis/parametrize.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 import { maxAbsDiff, runOrt } from '../helpers/ort.js';
@@ -69,5 +70,23 @@ describe('roll', () => {
     expect(y[2 * 7 + 4]).toBe(x[0]);
     roll(y, shape, -2, 3, back);
     expect(Array.from(back)).toEqual(Array.from(x));
+  });
+});
+
+describe('the grids the folded-BN prior probes', () => {
+  it('one per distinct grid: coarser by each factor, no axis below 8 points unless the input is', () => {
+    expect(distinctGrids([1, 1, 49, 10], PRIOR_RESOLUTIONS)).toEqual([
+      { factor: 1, grid: [49, 10] },
+      { factor: 2, grid: [25, 8] },
+      { factor: 4, grid: [13, 8] },
+      { factor: 8, grid: [8, 8] },
+    ]);
+    expect(distinctGrids([1, 3, 32, 32], PRIOR_RESOLUTIONS)).toEqual([
+      { factor: 1, grid: [32, 32] },
+      { factor: 2, grid: [16, 16] },
+      { factor: 4, grid: [8, 8] },
+    ]);
+    expect(distinctGrids([1, 1, 8, 8], PRIOR_RESOLUTIONS)).toEqual([{ factor: 1, grid: [8, 8] }]);
+    expect(distinctGrids([1, 64], PRIOR_RESOLUTIONS)).toEqual([{ factor: 1, grid: [] }]);
   });
 });

@@ -21,8 +21,8 @@
  *
  * A model trained without BN does not admit the prior: its layers cannot all reach unit
  * statistics together (digits_lenet: loss 1.5 after 150 steps, against 0.05 for dscnn after 39).
- * The synthesizer therefore keeps the prior only when the first batch fits it to within PRIOR_FIT,
- * and otherwise starts again without it; and it tries the prior only where it covers every Conv
+ * The synthesizer therefore keeps the prior only when a probe batch fits it to within PRIOR_FIT
+ * (run-batches.ts), and otherwise starts again without it; and it tries the prior only where it covers every Conv
  * (priorCoversAllConvs).
  */
 import type { Graph, Node } from '../../ir/graph.js';

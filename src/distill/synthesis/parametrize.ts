@@ -99,9 +99,23 @@ export const DRAWING: Record<SynthesisMethod, Drawing> = {
  * Class-conditional synthesis under the folded-BN prior (synthesis/folded-bn-prior.ts): the
  * statistics anchor the inputs as kept BN statistics do, so samples start around the middle of the
  * range with the weak L2 prior of the bn-statistics drawing instead of per-sample levels (which
- * lifted dscnn's black backgrounds to grey); the coarse grid and the shifts stay.
+ * lifted dscnn's black backgrounds to grey); the shifts stay, and the grid is the one of
+ * PRIOR_RESOLUTIONS that fits the prior best (run-batches.ts), which sets `resolutionFactor`.
  */
 export const PRIOR_DRAWING: Drawing = { resolutionFactor: 4, jitterFraction: 1 / 16, randomLevels: false, priors: { totalVariation: 1, l2: 0.01 } };
+
+/** The resolution factors the folded-BN prior probes: full resolution to the coarsest grid (MIN_COARSE). */
+export const PRIOR_RESOLUTIONS = [1, 2, 4, 8];
+
+/** The distinct spatial grids [rows, columns] that `factors` give inputs of `shape`, with the first factor giving each. */
+export function distinctGrids(shape: readonly number[], factors: readonly number[]): { factor: number; grid: number[] }[] {
+  const out: { factor: number; grid: number[] }[] = [];
+  for (const factor of factors) {
+    const grid = shape.length >= 4 ? (lowResolution(shape, factor)?.shape ?? shape).slice(-2) : [];
+    if (!out.some((o) => o.grid.join('x') === grid.join('x'))) out.push({ factor, grid });
+  }
+  return out;
+}
 
 /** Largest random shift per spatial axis (none on axes shorter than 1 / fraction). */
 export function jitterFor(shape: readonly number[], fraction: number): [number, number] {
