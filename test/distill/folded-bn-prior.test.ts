@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { synthesizeInputs } from '../../src/distill/synthesize.js';
 import { PRIOR_FIT, priorCoversAllConvs, priorFit, priorLayer, unitNormalTargets } from '../../src/distill/synthesis/folded-bn-prior.js';
 import { exposePreActivations } from '../../src/distill/synthesis/graph-probe.js';
+import { GRID_TOLERANCE } from '../../src/distill/synthesis/run-batches.js';
 import { channelStatistics } from '../../src/distill/synthesis/losses.js';
 import { readNpy } from '../../src/data/npy.js';
 import { runGraph } from '../../src/engine/run-graph.js';
@@ -80,11 +81,13 @@ describe.skipIf(!HAVE_SHARED)(`class-conditional synthesis with the folded-BN pr
     const prior = withPrior.foldedBatchNormPrior!;
     expect(prior).toMatchObject({ kept: true, layers: 9, grid: [8, 8] });
     expect(prior.probes.map((p) => p.grid)).toEqual([[49, 10], [25, 8], [13, 8], [8, 8]]);
-    expect(prior.fit).toBe(Math.min(...prior.probes.map((p) => p.fit)));
+    expect(prior.fit).toBeLessThanOrEqual((1 + GRID_TOLERANCE) * Math.min(...prior.probes.map((p) => p.fit)));
     expect(prior.fit).toBeLessThanOrEqual(PRIOR_FIT);
     // The full-resolution grid fits worst: pixel-level freedom finds inputs the data never had.
     expect(prior.probes[0]!.fit).toBeGreaterThan(1.5 * prior.fit);
     expect(withPrior.description).toMatch(/unit-normal pre-activations on 9 folded-BN layers, 8x8 grid of best fit \(49x10: 0\.\d{3}, /);
+    // The statistics do not crowd out the target classes: the teacher's argmax stays balanced.
+    expect(withPrior.classBalance!.distanceToUniform).toBeLessThanOrEqual(0.1);
     const plain = synthesizeInputs(graph, { count: 32, seed: 3, steps: 39, foldedBatchNormPrior: false });
     const real = meanLevel(realInputs('dscnn'));
     expect(Math.abs(meanLevel(withPrior.samples) - real)).toBeLessThan(Math.abs(meanLevel(plain.samples) - real));

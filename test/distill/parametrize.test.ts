@@ -5,10 +5,12 @@
  * - `reduce` is the transpose of `expand`: <U z, g> = <z, U^T g> to 1e-9 relative, summed in double
  *   (the identity any adjoint must satisfy, whatever the interpolation);
  * - roll by (dy, dx) then by (-dy, -dx) is the identity, and a roll moves pixel (0, 0) to (dy, dx);
- * - the folded-BN prior probes one grid per distinct grid its resolution factors give.
+ * - the folded-BN prior probes one grid per distinct grid its resolution factors give, and takes
+ *   the coarsest of those that fit within GRID_TOLERANCE of the best.
  */
 import { describe, expect, it } from 'vitest';
 import { distinctGrids, lowResolution, PRIOR_RESOLUTIONS, roll } from '../../src/distill/synthesis/parametrize.js';
+import { coarsestOfBest, GRID_TOLERANCE } from '../../src/distill/synthesis/run-batches.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { buildModel } from '../helpers/onnx-builder.js';
 import { maxAbsDiff, runOrt } from '../helpers/ort.js';
@@ -88,5 +90,17 @@ describe('the grids the folded-BN prior probes', () => {
     ]);
     expect(distinctGrids([1, 1, 8, 8], PRIOR_RESOLUTIONS)).toEqual([{ factor: 1, grid: [8, 8] }]);
     expect(distinctGrids([1, 64], PRIOR_RESOLUTIONS)).toEqual([{ factor: 1, grid: [] }]);
+  });
+});
+
+describe('the grid the folded-BN prior draws on', () => {
+  const probes = (...fits: number[]) => fits.map((fit, k) => ({ grid: [k], fit }));
+  it('the coarsest grid within GRID_TOLERANCE of the best fit', () => {
+    expect(GRID_TOLERANCE).toBe(0.1);
+    expect(coarsestOfBest(probes(0.13, 0.07, 0.055, 0.046)).grid).toEqual([3]);
+    expect(coarsestOfBest(probes(0.041, 0.033, 0.027, 0.0275)).grid).toEqual([3]); // a near-tie goes to the coarser
+    expect(coarsestOfBest(probes(0.041, 0.033, 0.027, 0.0296)).grid).toEqual([3]); // 0.0296 <= 1.1 x 0.027 = 0.0297
+    expect(coarsestOfBest(probes(0.041, 0.033, 0.027, 0.0298)).grid).toEqual([2]); // 0.0298 > 0.0297
+    expect(coarsestOfBest(probes(0.02, 0.05, 0.06)).grid).toEqual([0]); // full resolution when it fits clearly best
   });
 });

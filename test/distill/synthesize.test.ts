@@ -168,7 +168,9 @@ describe('synthesis on small nets', () => {
 
   it('a classifier without BN: class-conditional, >= 90% on target; deterministic; inside --input-range [-1, 2]', () => {
     const graph = smallClassifier();
-    const run = (seed: number) => synthesizeInputs(graph, { count: 10, seed, steps: 100, inputRange: [-1, 2] });
+    // The method itself: a random net fits the folded-BN prior (folded-bn-prior.test.ts covers it
+    // on dscnn) only by trading target classes for statistics (80% of targets at weight 30).
+    const run = (seed: number) => synthesizeInputs(graph, { count: 10, seed, steps: 100, inputRange: [-1, 2], foldedBatchNormPrior: false });
     const a = run(7);
     expect(targetHits(graph, a.samples)).toBeGreaterThanOrEqual(0.9);
     for (const s of a.samples) for (const v of s) expect(v >= -1 && v <= 2).toBe(true);
