@@ -42,7 +42,7 @@ export const BATCH = 32;
 /** The folded-BN prior as used: its layers, the chosen grid, and every probed grid's fit. */
 export interface PriorFit {
   layers: number;
-  /** The best probe batch's mean statistic loss (priorFit). */
+  /** The chosen grid's probe batch's mean statistic loss (priorFit). */
   fit: number;
   /** The spatial grid the samples were drawn on, [rows, columns] (empty: not image-like). */
   grid: number[];
@@ -112,9 +112,10 @@ export function runBatches(graph: Graph, options: SynthesisOptions, s: BatchesSe
       const values = optimize(0, size, new Float32Array(size * per), { ...PRIOR_DRAWING, resolutionFactor: g.factor }, rng((options.seed ^ 0x6a09e667) >>> 0), k * steps);
       return { ...g, fit: priorFit(values, setup.statTargets) };
     });
-    const best = coarsestOfBest(probes);
+    const fitting = probes.filter((p) => p.fit <= PRIOR_FIT);
+    const best = coarsestOfBest(fitting.length > 0 ? fitting : probes);
     prior = { layers: setup.statTargets.length, fit: best.fit, grid: best.grid, probes: probes.map(({ grid, fit }) => ({ grid, fit })) };
-    if (!(best.fit <= PRIOR_FIT)) return { rejected: prior };
+    if (fitting.length === 0) return { rejected: prior };
     drawing = { ...PRIOR_DRAWING, resolutionFactor: best.factor };
   }
   const samples: Float32Array[] = [];
