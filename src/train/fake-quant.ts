@@ -37,9 +37,10 @@ export interface FakeQuantizedWeights {
   scales: Float32Array;
 }
 
-/** Per-channel symmetric quantization of `w` along `channelAxis`, as the integer pipeline does it. */
+/** Per-channel quantization of `w` along `channelAxis` on [QMIN, QMAX], as the integer pipeline does it. */
 export function fakeQuantizeWeights(w: Tensor, channelAxis: number, bits: WeightBits): FakeQuantizedWeights {
   const qmax = QMAX[bits];
+  const qmin = QMIN[bits];
   const { channels, inner } = channelLayout(w.shape, channelAxis);
   const maxAbs = new Float64Array(channels);
   for (let i = 0; i < w.data.length; i++) {
@@ -52,7 +53,7 @@ export function fakeQuantizeWeights(w: Tensor, channelAxis: number, bits: Weight
   for (let i = 0; i < w.data.length; i++) {
     const scale = scales[Math.floor(i / inner) % channels]!;
     // | 0: an integer has no -0 (roundHalfAway(-0.2) is -0, which would make the value -0).
-    const q = Math.max(QMIN[bits], Math.min(qmax, roundHalfAway(w.data[i]! / scale))) | 0;
+    const q = Math.max(qmin, Math.min(qmax, roundHalfAway(w.data[i]! / scale))) | 0;
     integers[i] = q;
     values[i] = q * scale;
   }

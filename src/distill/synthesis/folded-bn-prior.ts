@@ -41,6 +41,7 @@ import { statisticLoss } from './losses.js';
  * near-ties went to the coarser grid (run-batches.ts GRID_TOLERANCE).
  */
 export const PRIOR_WEIGHT = 30;
+/** Samples under the prior get this many times the budgeted steps (see PRIOR_WEIGHT for why). */
 export const PRIOR_STEP_FACTOR = 2;
 /** The largest mean statistic loss of a probe batch that still counts as fitting the prior. */
 export const PRIOR_FIT = 0.25;
